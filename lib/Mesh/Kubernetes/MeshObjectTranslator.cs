@@ -1,0 +1,143 @@
+using System.Collections.Immutable;
+using System.Net;
+using ControlPlane.Mesh.Model;
+using k8s;
+using k8s.Models;
+
+namespace ControlPlane.Mesh.Kubernetes;
+
+/// <summary>Validates Kubernetes objects and turns them into mesh model objects.</summary>
+public sealed class MeshObjectTranslator
+{
+    public const string ServiceNameLabel = "kubernetes.io/service-name";
+
+    public MeshObjectTranslator(string clusterDomain = "cluster.local")
+    {
+        ClusterDomain = clusterDomain;
+    }
+
+    public string ClusterDomain { get; }
+
+    public TranslationResult Translate(IKubernetesObject obj) => obj switch
+    {
+        V1Service service => TranslateService(service),
+        V1EndpointSlice slice => TranslateEndpointSlice(slice),
+        _ => TranslationResult.Invalid($"unsupported kind {obj.Kind} (apiVersion {obj.ApiVersion})"),
+    };
+
+    private TranslationResult TranslateService(V1Service service)
+    {
+        if (!TryKey(service.Metadata, out var key, out var error))
+        {
+            return TranslationResult.Invalid($"Service: {error}");
+        }
+
+        var what = $"Service {key}";
+        var ports = ImmutableArray.CreateBuilder<MeshServicePort>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var port in service.Spec?.Ports ?? [])
+        {
+            if (port.Port is < 1 or > 65535)
+            {
+                return TranslationResult.Invalid($"{what}: port {port.Port} is out of range 1-65535");
+            }
+
+            var name = port.Name ?? string.Empty;
+            if (!names.Add(name))
+            {
+                return TranslationResult.Invalid($"{what}: port name '{name}' is used twice");
+            }
+
+            var target = port.TargetPort?.Value;
+            ports.Add(new MeshServicePort(name, port.Port, string.IsNullOrEmpty(target) ? null : target, MeshProtocols.Infer(name, port.AppProtocol, port.Protocol)));
+        }
+
+        if (ports.Count > 1 && names.Contains(string.Empty))
+        {
+            return TranslationResult.Invalid($"{what}: every port must be named when there is more than one");
+        }
+
+        var clusterIp = service.Spec?.ClusterIP;
+        if (string.IsNullOrEmpty(clusterIp) || clusterIp == "None")
+        {
+            clusterIp = null;
+        }
+        else if (!IPAddress.TryParse(clusterIp, out _))
+        {
+            return TranslationResult.Invalid($"{what}: clusterIP '{clusterIp}' is not an IP address");
+        }
+
+        var selector = (service.Spec?.Selector ?? new Dictionary<string, string>()).ToImmutableSortedDictionary(StringComparer.Ordinal);
+        var hostname = $"{key.Name}.{key.Namespace}.svc.{ClusterDomain}";
+        return TranslationResult.Ok(new MeshService(key, hostname, clusterIp, ports.ToImmutable(), selector));
+    }
+
+    private static TranslationResult TranslateEndpointSlice(V1EndpointSlice slice)
+    {
+        if (!TryKey(slice.Metadata, out var key, out var error))
+        {
+            return TranslationResult.Invalid($"EndpointSlice: {error}");
+        }
+
+        var what = $"EndpointSlice {key}";
+        if (slice.Metadata.Labels is null || !slice.Metadata.Labels.TryGetValue(ServiceNameLabel, out var serviceName) || string.IsNullOrEmpty(serviceName))
+        {
+            return TranslationResult.Invalid($"{what}: label {ServiceNameLabel} is required to tie it to a Service");
+        }
+
+        if (slice.AddressType is not ("IPv4" or "IPv6"))
+        {
+            return TranslationResult.Invalid($"{what}: addressType '{slice.AddressType}' is not supported (IPv4 or IPv6)");
+        }
+
+        var ports = ImmutableArray.CreateBuilder<SlicePort>();
+        foreach (var port in slice.Ports ?? [])
+        {
+            if (port.Port is not (>= 1 and <= 65535))
+            {
+                return TranslationResult.Invalid($"{what}: port '{port.Name}' has number {port.Port?.ToString() ?? "(none)"}, outside 1-65535");
+            }
+
+            ports.Add(new SlicePort(port.Name ?? string.Empty, port.Port.Value));
+        }
+
+        var endpoints = ImmutableArray.CreateBuilder<SliceEndpoint>();
+        foreach (var endpoint in slice.Endpoints ?? [])
+        {
+            var addresses = endpoint.Addresses ?? [];
+            if (addresses.Count == 0)
+            {
+                return TranslationResult.Invalid($"{what}: an endpoint has no addresses");
+            }
+
+            foreach (var address in addresses)
+            {
+                if (!IPAddress.TryParse(address, out _))
+                {
+                    return TranslationResult.Invalid($"{what}: endpoint address '{address}' is not an IP address");
+                }
+            }
+
+            // Kubernetes: an unknown ready condition is to be read as ready.
+            var ready = endpoint.Conditions?.Ready ?? true;
+            var pod = endpoint.TargetRef?.Kind == "Pod" ? endpoint.TargetRef.Name : null;
+            endpoints.Add(new SliceEndpoint(addresses.ToImmutableArray(), ready, endpoint.Zone ?? string.Empty, endpoint.NodeName, pod));
+        }
+
+        return TranslationResult.Ok(new MeshEndpointSlice(key, serviceName, ports.ToImmutable(), endpoints.ToImmutable()));
+    }
+
+    private static bool TryKey(V1ObjectMeta? metadata, out ObjectKey key, out string error)
+    {
+        key = default;
+        error = string.Empty;
+        if (string.IsNullOrEmpty(metadata?.Name))
+        {
+            error = "metadata.name is required";
+            return false;
+        }
+
+        key = new ObjectKey(string.IsNullOrEmpty(metadata.NamespaceProperty) ? "default" : metadata.NamespaceProperty, metadata.Name);
+        return true;
+    }
+}

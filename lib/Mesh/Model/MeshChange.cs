@@ -1,0 +1,21 @@
+using System.Collections.Immutable;
+
+namespace ControlPlane.Mesh.Model;
+
+/// <summary>What a model update touched, so generation can redo only that and delivery push only what changed.</summary>
+/// <param name="Services">Services whose definition changed (added, modified or removed).</param>
+/// <param name="Endpoints">Services whose endpoints changed.</param>
+public sealed record MeshChange(bool Full, ImmutableHashSet<ObjectKey> Services, ImmutableHashSet<ObjectKey> Endpoints)
+{
+    public static MeshChange None { get; } = new(false, ImmutableHashSet<ObjectKey>.Empty, ImmutableHashSet<ObjectKey>.Empty);
+
+    public static MeshChange Everything { get; } = None with { Full = true };
+
+    public bool IsEmpty => !Full && Services.IsEmpty && Endpoints.IsEmpty;
+
+    /// <summary>True when only endpoints changed: clusters, listeners and routes stay as they are.</summary>
+    public bool IsEndpointOnly => !Full && Services.IsEmpty && !Endpoints.IsEmpty;
+
+    public MeshChange Merge(MeshChange other) =>
+        new(Full || other.Full, Services.Union(other.Services), Endpoints.Union(other.Endpoints));
+}

@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+
+namespace ControlPlane.Mesh.Model;
+
+/// <summary>
+/// An immutable view of the whole mesh. Objects that did not change between two snapshots are the
+/// same instances, which lets generators memoize by reference.
+/// </summary>
+public sealed class MeshSnapshot
+{
+    private readonly Lazy<ImmutableDictionary<string, ImmutableArray<ServiceInstance>>> _instancesByAddress;
+
+    public MeshSnapshot(
+        long version,
+        ImmutableSortedDictionary<ObjectKey, MeshService> services,
+        ImmutableDictionary<ObjectKey, ImmutableArray<MeshEndpointSlice>> slicesByService)
+    {
+        Version = version;
+        Services = services;
+        SlicesByService = slicesByService;
+        _instancesByAddress = new Lazy<ImmutableDictionary<string, ImmutableArray<ServiceInstance>>>(IndexInstances);
+    }
+
+    public static MeshSnapshot Empty { get; } = new(
+        0,
+        ImmutableSortedDictionary<ObjectKey, MeshService>.Empty,
+        ImmutableDictionary<ObjectKey, ImmutableArray<MeshEndpointSlice>>.Empty);
+
+    public long Version { get; }
+
+    public ImmutableSortedDictionary<ObjectKey, MeshService> Services { get; }
+
+    /// <summary>EndpointSlices per service key, ordered by slice name.</summary>
+    public ImmutableDictionary<ObjectKey, ImmutableArray<MeshEndpointSlice>> SlicesByService { get; }
+
+    public ImmutableArray<MeshEndpointSlice> SlicesOf(ObjectKey service) =>
+        SlicesByService.TryGetValue(service, out var slices) ? slices : ImmutableArray<MeshEndpointSlice>.Empty;
+
+    /// <summary>The service ports a workload with this IP serves: what its inbound config is made of.</summary>
+    public ImmutableArray<ServiceInstance> InstancesAt(string address) =>
+        _instancesByAddress.Value.TryGetValue(address, out var instances) ? instances : ImmutableArray<ServiceInstance>.Empty;
+
+    private ImmutableDictionary<string, ImmutableArray<ServiceInstance>> IndexInstances()
+    {
+        var index = new Dictionary<string, List<ServiceInstance>>(StringComparer.Ordinal);
+        foreach (var (serviceKey, slices) in SlicesByService)
+        {
+            if (!Services.TryGetValue(serviceKey, out var service))
+            {
+                continue;
+            }
+
+            foreach (var slice in slices)
+            {
+                foreach (var endpoint in slice.Endpoints)
+                {
+                    foreach (var address in endpoint.Addresses)
+                    {
+                        foreach (var port in service.Ports)
+                        {
+                            var endpointPort = EndpointPorts.Resolve(port, slice);
+                            if (endpointPort is null)
+                            {
+                                continue;
+                            }
+
+                            if (!index.TryGetValue(address, out var list))
+                            {
+                                index[address] = list = new List<ServiceInstance>();
+                            }
+
+                            list.Add(new ServiceInstance(service, port, endpointPort.Value));
+                        }
+                    }
+                }
+            }
+        }
+
+        return index.ToImmutableDictionary(
+            pair => pair.Key,
+            pair => pair.Value.Distinct().OrderBy(i => i.EndpointPort).ThenBy(i => i.Service.Key).ToImmutableArray(),
+            StringComparer.Ordinal);
+    }
+}
+
+/// <summary>One service port served by one workload, on the workload's own port.</summary>
+public sealed record ServiceInstance(MeshService Service, MeshServicePort Port, int EndpointPort);

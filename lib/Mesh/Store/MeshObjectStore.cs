@@ -1,0 +1,222 @@
+using System.Collections.Immutable;
+using ControlPlane.Mesh.Model;
+using Microsoft.Extensions.Logging;
+
+namespace ControlPlane.Mesh.Store;
+
+/// <summary>
+/// Every source (files, Kubernetes) writes here; every consumer reads the snapshots it publishes.
+/// Objects are kept per origin (a file, a cluster) so that a source can replace what it said wholesale.
+/// When two origins define the same object, the first origin in ordinal order wins, and it is logged.
+/// </summary>
+public sealed class MeshObjectStore
+{
+    private readonly object _gate = new();
+    private readonly ILogger<MeshObjectStore> _logger;
+    private readonly Dictionary<string, Dictionary<(string Kind, ObjectKey Key), MeshObject>> _byOrigin = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectKey, HashSet<ObjectKey>> _sliceKeysByService = new();
+    private MeshSnapshot _current = MeshSnapshot.Empty;
+    private ImmutableSortedDictionary<ObjectKey, MeshEndpointSlice> _slices = ImmutableSortedDictionary<ObjectKey, MeshEndpointSlice>.Empty;
+    private ImmutableArray<Action<MeshSnapshot, MeshChange>> _subscribers = ImmutableArray<Action<MeshSnapshot, MeshChange>>.Empty;
+
+    public MeshObjectStore(ILogger<MeshObjectStore> logger)
+    {
+        _logger = logger;
+    }
+
+    public MeshSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>Called after every change, on the writer's thread, outside no lock: keep it short.</summary>
+    public void Subscribe(Action<MeshSnapshot, MeshChange> onChange)
+    {
+        ImmutableInterlocked.Update(ref _subscribers, list => list.Add(onChange));
+    }
+
+    /// <summary>Makes <paramref name="objects"/> everything <paramref name="origin"/> defines.</summary>
+    public void Replace(string origin, IEnumerable<MeshObject> objects)
+    {
+        var incoming = new Dictionary<(string, ObjectKey), MeshObject>();
+        foreach (var obj in objects)
+        {
+            incoming[(obj.Kind, obj.Key)] = obj;
+        }
+
+        Mutate(origin, existing =>
+        {
+            var touched = new HashSet<(string Kind, ObjectKey Key)>(existing.Keys);
+            touched.UnionWith(incoming.Keys);
+            existing.Clear();
+            foreach (var pair in incoming)
+            {
+                existing[pair.Key] = pair.Value;
+            }
+
+            return touched;
+        });
+    }
+
+    public void Upsert(string origin, MeshObject obj) =>
+        Mutate(origin, existing =>
+        {
+            existing[(obj.Kind, obj.Key)] = obj;
+            return new HashSet<(string, ObjectKey)> { (obj.Kind, obj.Key) };
+        });
+
+    public void Delete(string origin, string kind, ObjectKey key) =>
+        Mutate(origin, existing => existing.Remove((kind, key))
+            ? new HashSet<(string, ObjectKey)> { (kind, key) }
+            : new HashSet<(string, ObjectKey)>());
+
+    /// <summary>What one origin currently defines (for sources that diff before they write).</summary>
+    public IReadOnlyCollection<MeshObject> ObjectsOf(string origin)
+    {
+        lock (_gate)
+        {
+            return _byOrigin.TryGetValue(origin, out var objects) ? objects.Values.ToList() : Array.Empty<MeshObject>();
+        }
+    }
+
+    private void Mutate(string origin, Func<Dictionary<(string Kind, ObjectKey Key), MeshObject>, HashSet<(string Kind, ObjectKey Key)>> change)
+    {
+        MeshSnapshot snapshot;
+        MeshChange meshChange;
+        lock (_gate)
+        {
+            if (!_byOrigin.TryGetValue(origin, out var existing))
+            {
+                _byOrigin[origin] = existing = new Dictionary<(string, ObjectKey), MeshObject>();
+            }
+
+            var touched = change(existing);
+            if (existing.Count == 0)
+            {
+                _byOrigin.Remove(origin);
+            }
+
+            (snapshot, meshChange) = Rebuild(touched);
+            if (meshChange.IsEmpty)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _current, snapshot);
+        }
+
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber(snapshot, meshChange);
+        }
+    }
+
+    private (MeshSnapshot, MeshChange) Rebuild(HashSet<(string Kind, ObjectKey Key)> touched)
+    {
+        var services = _current.Services;
+        var slicesByService = _current.SlicesByService;
+        var changedServices = ImmutableHashSet.CreateBuilder<ObjectKey>();
+        var changedEndpoints = new HashSet<ObjectKey>();
+
+        foreach (var (kind, key) in touched)
+        {
+            var winner = Resolve(kind, key);
+            switch (kind)
+            {
+                case "Service":
+                    services.TryGetValue(key, out var oldService);
+                    if (ReferenceEquals(oldService, winner) || Equals(oldService, winner))
+                    {
+                        continue;
+                    }
+
+                    services = winner is MeshService service ? services.SetItem(key, service) : services.Remove(key);
+                    changedServices.Add(key);
+                    break;
+
+                case "EndpointSlice":
+                    _slices.TryGetValue(key, out var oldSlice);
+                    if (ReferenceEquals(oldSlice, winner) || Equals(oldSlice, winner))
+                    {
+                        continue;
+                    }
+
+                    if (oldSlice is not null)
+                    {
+                        _slices = _slices.Remove(key);
+                        _sliceKeysByService[oldSlice.ServiceKey].Remove(key);
+                        changedEndpoints.Add(oldSlice.ServiceKey);
+                    }
+
+                    if (winner is MeshEndpointSlice slice)
+                    {
+                        _slices = _slices.SetItem(key, slice);
+                        if (!_sliceKeysByService.TryGetValue(slice.ServiceKey, out var sliceKeys))
+                        {
+                            _sliceKeysByService[slice.ServiceKey] = sliceKeys = new HashSet<ObjectKey>();
+                        }
+
+                        sliceKeys.Add(key);
+                        changedEndpoints.Add(slice.ServiceKey);
+                    }
+
+                    break;
+            }
+        }
+
+        foreach (var serviceKey in changedEndpoints)
+        {
+            var sliceKeys = _sliceKeysByService.GetValueOrDefault(serviceKey);
+            if (sliceKeys is null || sliceKeys.Count == 0)
+            {
+                _sliceKeysByService.Remove(serviceKey);
+                slicesByService = slicesByService.Remove(serviceKey);
+                continue;
+            }
+
+            slicesByService = slicesByService.SetItem(
+                serviceKey,
+                sliceKeys.OrderBy(k => k).Select(k => _slices[k]).ToImmutableArray());
+        }
+
+        var meshChange = new MeshChange(false, changedServices.ToImmutable(), changedEndpoints.ToImmutableHashSet());
+        if (meshChange.IsEmpty)
+        {
+            return (_current, meshChange);
+        }
+
+        return (new MeshSnapshot(_current.Version + 1, services, slicesByService), meshChange);
+    }
+
+    private MeshObject? Resolve(string kind, ObjectKey key)
+    {
+        MeshObject? winner = null;
+        string? winnerOrigin = null;
+        foreach (var (origin, objects) in _byOrigin)
+        {
+            if (!objects.TryGetValue((kind, key), out var candidate))
+            {
+                continue;
+            }
+
+            if (winnerOrigin is null || string.CompareOrdinal(origin, winnerOrigin) < 0)
+            {
+                if (winnerOrigin is not null)
+                {
+                    LogConflict(kind, key, origin, winnerOrigin);
+                }
+
+                winner = candidate;
+                winnerOrigin = origin;
+            }
+            else
+            {
+                LogConflict(kind, key, winnerOrigin, origin);
+            }
+        }
+
+        return winner;
+    }
+
+    private void LogConflict(string kind, ObjectKey key, string kept, string ignored) =>
+        _logger.LogWarning(
+            "{Kind} {Namespace}/{Name} is defined by both {KeptOrigin} and {IgnoredOrigin}; using the one from {KeptOrigin}",
+            kind, key.Namespace, key.Name, kept, ignored, kept);
+}

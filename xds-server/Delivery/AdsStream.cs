@@ -1,0 +1,228 @@
+using ControlPlane.XdsServer.Generation;
+using Envoy.Config.Core.V3;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace ControlPlane.XdsServer.Delivery;
+
+/// <summary>
+/// What both ADS flavours share: one loop per stream that takes requests and push notifications in
+/// order, identifies the proxy from its first request, and writes with a send timeout so a dead
+/// proxy is dropped instead of holding anything up.
+/// </summary>
+internal abstract class AdsStream<TRequest, TResponse>
+    where TRequest : class
+{
+    private static long _connectionCounter;
+    private readonly IAsyncStreamReader<TRequest> _requests;
+    private readonly IServerStreamWriter<TResponse> _responses;
+    private readonly HashSet<string> _reportedUnknownTypes = new(StringComparer.Ordinal);
+    private long _nonce;
+
+    protected AdsStream(AdsStreamContext context, IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext call, string flavor)
+    {
+        Context = context;
+        _requests = requests;
+        _responses = responses;
+        Call = call;
+        Connection = new ProxyConnection($"{flavor}-{Interlocked.Increment(ref _connectionCounter)}", flavor, call.Peer);
+    }
+
+    protected AdsStreamContext Context { get; }
+
+    protected ServerCallContext Call { get; }
+
+    protected ProxyConnection Connection { get; }
+
+    protected ILogger Logger => Context.Logger;
+
+    protected ProxyNode Node => Connection.Node ?? throw new InvalidOperationException("no node yet");
+
+    protected CancellationToken Cancellation { get; private set; }
+
+    public async Task RunAsync()
+    {
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(Call.CancellationToken);
+        Cancellation = cancellation.Token;
+        var reading = ReadRequestsAsync(cancellation.Token);
+        try
+        {
+            await foreach (var item in Connection.Events.ReadAllAsync(cancellation.Token))
+            {
+                if (item is ProxyConnection.PushMarker)
+                {
+                    var change = Connection.TakePendingPush();
+                    if (change is not null && Connection.Node is not null)
+                    {
+                        await OnPushAsync(change);
+                    }
+
+                    continue;
+                }
+
+                await OnRequestAsync((TRequest)item);
+            }
+        }
+        catch (OperationCanceledException) when (Call.CancellationToken.IsCancellationRequested)
+        {
+            // The proxy went away.
+        }
+        catch (IOException) when (Call.CancellationToken.IsCancellationRequested)
+        {
+            // The proxy went away while we read from it.
+        }
+        finally
+        {
+            await cancellation.CancelAsync();
+            Context.Registry.Remove(Connection);
+            if (Connection.Node is not null)
+            {
+                Logger.LogInformation("Proxy {ProxyId} disconnected ({Flavor} stream {ConnectionId})", Connection.Node.Id, Connection.Flavor, Connection.Id);
+            }
+
+            await reading;
+        }
+    }
+
+    protected abstract Task OnRequestAsync(TRequest request);
+
+    protected abstract Task OnPushAsync(Mesh.Model.MeshChange change);
+
+    /// <summary>Takes the node from the stream's first request; later requests may leave it out.</summary>
+    protected void IdentifyProxy(Node? node)
+    {
+        if (Connection.Node is not null)
+        {
+            return;
+        }
+
+        if (node is null)
+        {
+            Reject("missing_node", "the first request on a stream must carry node (id and metadata)");
+        }
+
+        ProxyNode parsed;
+        try
+        {
+            parsed = NodeParser.Parse(node!);
+        }
+        catch (FormatException e)
+        {
+            Reject("bad_node", e.Message);
+            throw;
+        }
+
+        Connection.Node = parsed;
+        Context.Registry.Add(Connection);
+        Logger.LogInformation(
+            "Proxy {ProxyId} connected from {Peer} ({Flavor} stream {ConnectionId}, kind {ProxyKind}, namespace {Namespace}, Istio {IstioVersion})",
+            parsed.Id, Call.Peer, Connection.Flavor, Connection.Id, parsed.Kind, parsed.Namespace, parsed.IstioVersion ?? "unknown");
+    }
+
+    /// <summary>False (and logged once per type) for types this server does not serve; the stream stays up.</summary>
+    protected bool CheckTypeUrl(string typeUrl)
+    {
+        if (string.IsNullOrEmpty(typeUrl))
+        {
+            Reject("missing_type_url", "type_url is required on every ADS request");
+        }
+
+        if (TypeUrls.IsKnown(typeUrl))
+        {
+            return true;
+        }
+
+        XdsMetrics.RejectedRequests.WithLabels("unknown_type").Inc();
+        if (_reportedUnknownTypes.Add(typeUrl))
+        {
+            Logger.LogWarning("Proxy {ProxyId} asked for resource type {TypeUrl}, which this server does not serve; ignoring it", Connection.Node?.Id, typeUrl);
+        }
+
+        return false;
+    }
+
+    protected string NextNonce() => Interlocked.Increment(ref _nonce).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    protected Task<ProxyConfig> CurrentConfigAsync(CacheState state, ProxyView view) =>
+        Context.Limiter.RunAsync(() => state.ConfigFor(view), Cancellation);
+
+    protected async Task SendAsync(TResponse response)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        timeout.CancelAfter(Context.Options.SendTimeout);
+        try
+        {
+            await _responses.WriteAsync(response, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!Cancellation.IsCancellationRequested)
+        {
+            Logger.LogWarning("Proxy {ProxyId} did not take a response within {SendTimeout}; closing its stream", Connection.Node?.Id, Context.Options.SendTimeout);
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"send timed out after {Context.Options.SendTimeout}"));
+        }
+    }
+
+    protected void RecordNack(string typeUrl, string? rejectedVersion, string nonce, Google.Rpc.Status error)
+    {
+        var nack = new NackRecord(rejectedVersion, nonce, error.Message, DateTimeOffset.UtcNow);
+        Connection.UpdateStatus(typeUrl, s => s.LastNack = nack);
+        XdsMetrics.Nacks.WithLabels(TypeUrls.ShortName(typeUrl)).Inc();
+        Logger.LogWarning(
+            "Proxy {ProxyId} rejected {Type} version {Version} (nonce {Nonce}): {NackMessage}",
+            Node.Id, TypeUrls.ShortName(typeUrl), rejectedVersion, nonce, error.Message);
+    }
+
+    protected void RecordAck(string typeUrl, string? version, string nonce) =>
+        Connection.UpdateStatus(typeUrl, s =>
+        {
+            s.AckedVersion = version;
+            s.AckedNonce = nonce;
+            s.AckedAt = DateTimeOffset.UtcNow;
+        });
+
+    protected void RecordSent(string typeUrl, string version, string nonce, int count, CacheState state, bool isPush)
+    {
+        Connection.UpdateStatus(typeUrl, s =>
+        {
+            s.SentVersion = version;
+            s.SentNonce = nonce;
+            s.SentAt = DateTimeOffset.UtcNow;
+            s.SentResources = count;
+        });
+        XdsMetrics.Responses.WithLabels(TypeUrls.ShortName(typeUrl)).Inc();
+        if (isPush && state.ChangedAt is { } changedAt)
+        {
+            XdsMetrics.PushConvergence.Observe((DateTimeOffset.UtcNow - changedAt).TotalSeconds);
+        }
+
+        Logger.LogDebug("Sent {Type} version {Version} nonce {Nonce} with {Count} resources to {ProxyId}", TypeUrls.ShortName(typeUrl), version, nonce, count, Node.Id);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Reject(string reason, string message)
+    {
+        XdsMetrics.RejectedRequests.WithLabels(reason).Inc();
+        Logger.LogWarning("Closing ADS stream from {Peer} ({ProxyId}): {Reason}", Call.Peer, Connection.Node?.Id ?? "unidentified", message);
+        throw new RpcException(new Status(StatusCode.InvalidArgument, message));
+    }
+
+    private async Task ReadRequestsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _requests.MoveNext(cancellationToken))
+            {
+                Connection.EnqueueRequest(_requests.Current);
+            }
+
+            Connection.Complete();
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested)
+        {
+            Connection.Complete(e is OperationCanceledException ? null : e);
+        }
+        catch (Exception e)
+        {
+            Connection.Complete(e);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using System.Net;
+using Envoy.Config.Core.V3;
+using Google.Protobuf.WellKnownTypes;
+
+namespace ControlPlane.XdsServer.Delivery;
+
+/// <summary>Parses node ids of the form TYPE~IP~POD.NAMESPACE~DOMAIN and Istio's node metadata.</summary>
+public static class NodeParser
+{
+    /// <exception cref="FormatException">With a message saying what is wrong with the node.</exception>
+    public static ProxyNode Parse(Node node)
+    {
+        var id = node.Id ?? string.Empty;
+        if (id.Length == 0)
+        {
+            throw new FormatException("node.id is empty; expected TYPE~IP~POD.NAMESPACE~DOMAIN");
+        }
+
+        var parts = id.Split('~');
+        if (parts.Length != 4)
+        {
+            throw new FormatException($"node id '{id}' has {parts.Length} part(s); expected 4 separated by '~': TYPE~IP~POD.NAMESPACE~DOMAIN");
+        }
+
+        var nodeType = parts[0];
+        if (nodeType is not ("sidecar" or "router"))
+        {
+            throw new FormatException($"node id '{id}' has type '{nodeType}'; valid types are sidecar and router");
+        }
+
+        var metadata = node.Metadata?.Fields ?? new Google.Protobuf.Collections.MapField<string, Value>();
+        var instanceIps = StringField(metadata, "INSTANCE_IPS");
+        var candidates = string.IsNullOrEmpty(instanceIps) ? [parts[1]] : instanceIps.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var ips = candidates.Where(ip => IPAddress.TryParse(ip, out _)).ToImmutableArray();
+        if (ips.IsEmpty)
+        {
+            throw new FormatException($"node id '{id}': no valid IP address in the id ('{parts[1]}') or in INSTANCE_IPS");
+        }
+
+        var podId = parts[2];
+        var dnsDomain = parts[3];
+        var ns = StringField(metadata, "NAMESPACE");
+        if (string.IsNullOrEmpty(ns))
+        {
+            var dot = podId.IndexOf('.');
+            ns = dot >= 0 && dot < podId.Length - 1 ? podId[(dot + 1)..] : dnsDomain.Split('.')[0];
+        }
+
+        if (string.IsNullOrEmpty(ns))
+        {
+            throw new FormatException($"node id '{id}': no namespace in metadata NAMESPACE, in the pod id or in the domain");
+        }
+
+        var labels = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        if (metadata.TryGetValue("LABELS", out var labelValue) && labelValue.KindCase == Value.KindOneofCase.StructValue)
+        {
+            foreach (var (key, value) in labelValue.StructValue.Fields)
+            {
+                labels[key] = value.KindCase == Value.KindOneofCase.StringValue ? value.StringValue : value.ToString();
+            }
+        }
+
+        return new ProxyNode(
+            id,
+            nodeType,
+            ips,
+            podId,
+            dnsDomain,
+            ns,
+            labels.ToImmutable(),
+            StringField(metadata, "ISTIO_VERSION"),
+            StringField(metadata, "CLUSTER_ID"),
+            StringField(metadata, "GENERATOR"));
+    }
+
+    private static string? StringField(IDictionary<string, Value> fields, string name) =>
+        fields.TryGetValue(name, out var value) && value.KindCase == Value.KindOneofCase.StringValue ? value.StringValue : null;
+}

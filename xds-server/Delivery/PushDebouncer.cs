@@ -1,0 +1,130 @@
+using System.Threading.Channels;
+using ControlPlane.Mesh.Model;
+using ControlPlane.Mesh.Store;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.XdsServer.Delivery;
+
+/// <summary>
+/// Collects mesh changes until they go quiet (or the maximum wait is reached), then publishes the
+/// newest snapshot to the cache once and tells every stream. Bursts of API events become one push.
+/// </summary>
+public sealed class PushDebouncer : BackgroundService
+{
+    private readonly object _gate = new();
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly XdsCache _cache;
+    private readonly ConnectionRegistry _registry;
+    private readonly XdsServerOptions _options;
+    private readonly ILogger<PushDebouncer> _logger;
+    private readonly TimeProvider _time;
+    private MeshSnapshot? _pendingSnapshot;
+    private MeshChange? _pendingChange;
+    private DateTimeOffset _firstChangeAt;
+    private DateTimeOffset _lastChangeAt;
+
+    public PushDebouncer(MeshObjectStore store, XdsCache cache, ConnectionRegistry registry, IOptions<XdsServerOptions> options, ILogger<PushDebouncer> logger, TimeProvider? time = null)
+    {
+        _cache = cache;
+        _registry = registry;
+        _options = options.Value;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        store.Subscribe(OnMeshChanged);
+    }
+
+    /// <summary>True while a change is waiting to be published.</summary>
+    public bool HasPending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pendingChange is not null;
+            }
+        }
+    }
+
+    private void OnMeshChanged(MeshSnapshot snapshot, MeshChange change)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            if (_pendingChange is null)
+            {
+                _firstChangeAt = now;
+            }
+
+            _pendingChange = _pendingChange?.Merge(change) ?? change;
+            if (_pendingSnapshot is null || snapshot.Version > _pendingSnapshot.Version)
+            {
+                _pendingSnapshot = snapshot;
+            }
+
+            _lastChangeAt = now;
+        }
+
+        _signal.Writer.TryWrite(true);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (await _signal.Reader.WaitToReadAsync(stoppingToken))
+        {
+            _signal.Reader.TryRead(out _);
+            while (true)
+            {
+                TimeSpan wait;
+                lock (_gate)
+                {
+                    if (_pendingChange is null)
+                    {
+                        break;
+                    }
+
+                    var now = _time.GetUtcNow();
+                    var quietUntil = _lastChangeAt + _options.DebounceAfter;
+                    var deadline = _firstChangeAt + _options.DebounceMax;
+                    wait = (quietUntil < deadline ? quietUntil : deadline) - now;
+                }
+
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, stoppingToken);
+                    continue;
+                }
+
+                Publish();
+            }
+        }
+    }
+
+    private void Publish()
+    {
+        MeshSnapshot snapshot;
+        MeshChange change;
+        DateTimeOffset firstChangeAt;
+        lock (_gate)
+        {
+            snapshot = _pendingSnapshot!;
+            change = _pendingChange!;
+            firstChangeAt = _firstChangeAt;
+            _pendingSnapshot = null;
+            _pendingChange = null;
+        }
+
+        if (snapshot.Version <= _cache.Current.Mesh.Version)
+        {
+            return;
+        }
+
+        _cache.Publish(snapshot, change, firstChangeAt);
+        XdsMetrics.Pushes.WithLabels(change.IsEndpointOnly ? "eds" : "full").Inc();
+        _logger.LogInformation(
+            "Pushing mesh version {MeshVersion} to {ProxyCount} proxies ({PushKind}: {ServiceCount} services, {EndpointCount} endpoint sets changed)",
+            snapshot.Version, _registry.Count, change.IsEndpointOnly ? "endpoints only" : "full", change.Services.Count, change.Endpoints.Count);
+        _registry.PushAll(change);
+    }
+}

@@ -1,0 +1,40 @@
+namespace ControlPlane.XdsServer.Generation;
+
+/// <summary>Resource and filter names as Istio 1.10 spells them; Istio tooling and MOSN look for these.</summary>
+public static class MeshNames
+{
+    public const string BlackHoleCluster = "BlackHoleCluster";
+    public const string PassthroughCluster = "PassthroughCluster";
+    public const string InboundPassthroughCluster = "InboundPassthroughClusterIpv4";
+    public const string VirtualOutbound = "virtualOutbound";
+    public const string VirtualInbound = "virtualInbound";
+    public const int VirtualOutboundPort = 15001;
+    public const int VirtualInboundPort = 15006;
+
+    /// <summary>Source address of inbound passthrough traffic, so iptables lets it out to the app.</summary>
+    public const string InboundPassthroughBindAddress = "127.0.0.6";
+
+    public const string HttpConnectionManagerFilter = "envoy.filters.network.http_connection_manager";
+    public const string TcpProxyFilter = "envoy.filters.network.tcp_proxy";
+    public const string RouterFilter = "envoy.filters.http.router";
+    public const string OriginalDstListenerFilter = "envoy.filters.listener.original_dst";
+    public const string TlsInspectorListenerFilter = "envoy.filters.listener.tls_inspector";
+    public const string HttpInspectorListenerFilter = "envoy.filters.listener.http_inspector";
+    public const string HttpProtocolOptions = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
+    public static string OutboundCluster(int port, string hostname) => $"outbound|{port}||{hostname}";
+
+    public static string InboundCluster(int port) => $"inbound|{port}||";
+
+    public static string OutboundListener(int port) => $"0.0.0.0_{port}";
+
+    /// <summary>A TCP service port's listener is bound to its VIP, as Istio does.</summary>
+    public static string TcpListener(string clusterIp, int port) => $"{clusterIp}_{port}";
+
+    public static string OutboundRoute(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string VirtualHost(string hostname, int port) => $"{hostname}:{port}";
+
+    /// <summary>Listener and route name a proxyless gRPC client asks for: the target of xds:///host:port.</summary>
+    public static string GrpcTarget(string hostname, int port) => $"{hostname}:{port}";
+}

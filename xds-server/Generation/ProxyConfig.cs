@@ -1,0 +1,33 @@
+namespace ControlPlane.XdsServer.Generation;
+
+/// <summary>Everything generated for one proxy view from one mesh snapshot. Shared by all proxies with that view.</summary>
+public sealed class ProxyConfig
+{
+    public ProxyConfig(long meshVersion, ResourceSet clusters, ResourceSet endpoints, ResourceSet listeners, ResourceSet routes)
+    {
+        MeshVersion = meshVersion;
+        Clusters = clusters;
+        Endpoints = endpoints;
+        Listeners = listeners;
+        Routes = routes;
+    }
+
+    public long MeshVersion { get; }
+
+    public ResourceSet Clusters { get; }
+
+    public ResourceSet Endpoints { get; }
+
+    public ResourceSet Listeners { get; }
+
+    public ResourceSet Routes { get; }
+
+    public ResourceSet Of(string typeUrl) => typeUrl switch
+    {
+        TypeUrls.Cluster => Clusters,
+        TypeUrls.Endpoint => Endpoints,
+        TypeUrls.Listener => Listeners,
+        TypeUrls.Route => Routes,
+        _ => ResourceSet.Empty,
+    };
+}

@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+using ControlPlane.Mesh.Model;
+
+namespace ControlPlane.XdsServer.Generation;
+
+/// <summary>
+/// Everything about a proxy that its config depends on. Proxies with equal views get the very same
+/// generated config, so this is kept as small as correctness allows.
+/// </summary>
+/// <param name="Namespace">Decides which short host names resolve, as DNS search paths do.</param>
+/// <param name="Inbound">The ports this proxy's workload serves, for its inbound listener and clusters.</param>
+public sealed record ProxyView(ProxyKind Kind, string Namespace, ImmutableArray<InboundPort> Inbound)
+{
+    public bool Equals(ProxyView? other) =>
+        other is not null && Kind == other.Kind && Namespace == other.Namespace &&
+        Inbound.AsSpan().SequenceEqual(other.Inbound.AsSpan());
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Kind);
+        hash.Add(Namespace);
+        foreach (var port in Inbound)
+        {
+            hash.Add(port);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    public override string ToString() => $"{Kind}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]";
+}
+
+/// <summary>A port the workload listens on, and the protocol its service declares for it.</summary>
+public readonly record struct InboundPort(int Port, MeshProtocol Protocol);

@@ -1,0 +1,88 @@
+using System.Net;
+using ControlPlane.XdsServer.Delivery;
+using ControlPlane.XdsServer.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace ControlPlane.XdsServer;
+
+/// <summary>Builds the xds-server application: plaintext ADS on the gRPC port, monitoring and debug on the HTTP port.</summary>
+public static class XdsServerHost
+{
+    public static WebApplication Build(XdsServerOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.AddSingleton<BoundPorts>();
+        // Serilog writes the console; providers tests add still receive every event (writeToProviders).
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog((_, logger) => ConfigureLogging(logger, options), writeToProviders: true);
+
+        var address = IPAddress.Parse(options.ListenAddress);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var ports = kestrel.ApplicationServices.GetRequiredService<BoundPorts>();
+            kestrel.Listen(address, options.GrpcPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                ports.Grpc = listen;
+            });
+            kestrel.Listen(address, options.HttpPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                ports.Http = listen;
+            });
+        });
+
+        builder.Services.AddXdsServer();
+        if (!string.IsNullOrEmpty(options.ConfigDir))
+        {
+            builder.Services.AddFileConfigSource();
+        }
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapGrpcService<AdsService>();
+        app.MapMetrics("/metrics");
+        app.MapXdsDebugEndpoints();
+        return app;
+    }
+
+    private static void ConfigureLogging(LoggerConfiguration logger, XdsServerOptions options)
+    {
+        var level = Enum.TryParse<LogEventLevel>(options.LogLevel, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
+        logger.MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
+            .Enrich.FromLogContext();
+        if (options.LogFormat == "json")
+        {
+            logger.WriteTo.Console(new CompactJsonFormatter());
+        }
+        else
+        {
+            logger.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}");
+        }
+    }
+}
+
+/// <summary>The endpoints Kestrel bound; with port 0 the real port is known only after start.</summary>
+public sealed class BoundPorts
+{
+    internal ListenOptions? Grpc { get; set; }
+
+    internal ListenOptions? Http { get; set; }
+
+    public int GrpcPort => Grpc?.IPEndPoint?.Port ?? 0;
+
+    public int HttpPort => Http?.IPEndPoint?.Port ?? 0;
+}

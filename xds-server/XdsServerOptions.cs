@@ -1,0 +1,39 @@
+namespace ControlPlane.XdsServer;
+
+/// <summary>Settings of the xDS server; the command line fills them in.</summary>
+public sealed class XdsServerOptions
+{
+    /// <summary>Directory of Kubernetes YAML to serve, re-read on change. Null: no file source.</summary>
+    public string? ConfigDir { get; set; }
+
+    public int GrpcPort { get; set; } = 15010;
+
+    public int HttpPort { get; set; } = 15014;
+
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    public string ClusterDomain { get; set; } = "cluster.local";
+
+    /// <summary>A push waits for this much quiet after the last change (Istio's PILOT_DEBOUNCE_AFTER).</summary>
+    public TimeSpan DebounceAfter { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A push waits at most this long after the first change (Istio's PILOT_DEBOUNCE_MAX).</summary>
+    public TimeSpan DebounceMax { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many streams may prepare a push at the same time.</summary>
+    public int MaxConcurrentPushes { get; set; } = 100;
+
+    /// <summary>A proxy that takes no response for this long is disconnected.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the config directory is rescanned besides file-change notifications.</summary>
+    public TimeSpan ConfigPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Sent in every response's control_plane.identifier.</summary>
+    public string ControlPlaneId { get; set; } = $"xds-server@{Environment.MachineName}";
+
+    /// <summary>"text" or "json" (one JSON object per event).</summary>
+    public string LogFormat { get; set; } = "text";
+
+    public string LogLevel { get; set; } = "Information";
+}

@@ -1,0 +1,43 @@
+using ControlPlane.Mesh.Kubernetes;
+using ControlPlane.Mesh.Store;
+using ControlPlane.XdsServer.Delivery;
+using ControlPlane.XdsServer.Generation;
+using ControlPlane.XdsServer.Sources;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.XdsServer;
+
+public static class XdsServerServiceCollectionExtensions
+{
+    /// <summary>The store, generation, cache, push pipeline and ADS service.</summary>
+    public static IServiceCollection AddXdsServer(this IServiceCollection services)
+    {
+        services.AddSingleton<MeshObjectStore>();
+        services.AddSingleton(sp => new MeshObjectTranslator(sp.GetRequiredService<IOptions<XdsServerOptions>>().Value.ClusterDomain));
+        services.AddSingleton<ConfigGenerator>();
+        services.AddSingleton<XdsCache>();
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<PushLimiter>();
+        services.AddSingleton<AdsStreamContext>();
+        services.AddSingleton<PushDebouncer>();
+        services.AddHostedService(sp => sp.GetRequiredService<PushDebouncer>());
+        services.AddGrpc(o =>
+        {
+            // Istio proxies send full snapshots of what they hold; allow big requests and responses.
+            o.MaxReceiveMessageSize = 64 * 1024 * 1024;
+            o.MaxSendMessageSize = null;
+        });
+        return services;
+    }
+
+    /// <summary>Serves the Kubernetes YAML in XdsServerOptions.ConfigDir, following changes.</summary>
+    public static IServiceCollection AddFileConfigSource(this IServiceCollection services)
+    {
+        services.AddSingleton<ManifestFileLoader>();
+        services.AddSingleton<FileConfigSource>();
+        services.AddSingleton<ISourceReadiness>(sp => sp.GetRequiredService<FileConfigSource>());
+        services.AddHostedService(sp => sp.GetRequiredService<FileConfigSource>());
+        return services;
+    }
+}

@@ -6,7 +6,7 @@ namespace ControlPlane.XdsServer.Delivery;
 /// <summary>The shared services every ADS stream uses.</summary>
 public sealed class AdsStreamContext
 {
-    public AdsStreamContext(XdsCache cache, ConnectionRegistry registry, PushLimiter limiter, IOptions<XdsServerOptions> options, ILogger<AdsStreamContext> logger)
+    public AdsStreamContext(XdsCache cache, ConnectionRegistry registry, PushLimiter limiter, IOptions<XdsServerOptions> options, ILogger<AdsService> logger)
     {
         Cache = cache;
         Registry = registry;

@@ -46,6 +46,7 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
         }
 
         var changed = false;
+        var added = new List<string>();
         foreach (var name in request.ResourceNamesSubscribe)
         {
             if (name == "*")
@@ -53,9 +54,10 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
                 changed |= !subscription.Wildcard;
                 subscription.Wildcard = true;
             }
-            else
+            else if (subscription.Names.Add(name))
             {
-                changed |= subscription.Names.Add(name);
+                changed = true;
+                added.Add(name);
             }
         }
 
@@ -91,7 +93,7 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
 
         if (first || changed)
         {
-            await RespondAsync(typeUrl, subscription, Context.Cache.Current, force: first, isPush: false);
+            await RespondAsync(typeUrl, subscription, Context.Cache.Current, force: first, isPush: false, added);
         }
     }
 
@@ -116,7 +118,8 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
         }
     }
 
-    private async Task RespondAsync(string typeUrl, Subscription subscription, CacheState state, bool force, bool isPush)
+    /// <param name="added">Names just subscribed to: those that do not exist are answered as removed, so the proxy need not wait for them.</param>
+    private async Task RespondAsync(string typeUrl, Subscription subscription, CacheState state, bool force, bool isPush, IReadOnlyCollection<string>? added = null)
     {
         var view = state.ViewOf(Node);
         _lastView = view;
@@ -134,6 +137,8 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
 
         var removed = subscription.Known.Keys
             .Where(name => set.Find(name) is null && (subscription.Wildcard || subscription.Names.Contains(name)))
+            .Concat((added ?? []).Where(name => set.Find(name) is null))
+            .Distinct(StringComparer.Ordinal)
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToList();
 

@@ -1,0 +1,23 @@
+using Envoy.Config.Core.V3;
+using Google.Protobuf.WellKnownTypes;
+
+namespace ControlPlane.XdsServer.Tests.Infrastructure;
+
+public static class TestNodes
+{
+    public static Node Sidecar(string pod = "client", string ns = "default", string ip = "10.0.0.1", string? generator = null)
+    {
+        var node = new Node { Id = $"sidecar~{ip}~{pod}.{ns}~{ns}.svc.cluster.local", Metadata = new Struct() };
+        node.Metadata.Fields["NAMESPACE"] = Value.ForString(ns);
+        node.Metadata.Fields["ISTIO_VERSION"] = Value.ForString("1.10.0");
+        node.Metadata.Fields["CLUSTER_ID"] = Value.ForString("Kubernetes");
+        if (generator is not null)
+        {
+            node.Metadata.Fields["GENERATOR"] = Value.ForString(generator);
+        }
+
+        return node;
+    }
+
+    public static Node Raw(string id) => new() { Id = id };
+}

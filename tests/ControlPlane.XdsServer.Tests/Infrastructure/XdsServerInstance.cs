@@ -1,0 +1,92 @@
+using ControlPlane.Mesh.Store;
+using ControlPlane.XdsServer.Delivery;
+using ControlPlane.XdsServer.Generation;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ControlPlane.XdsServer.Tests.Infrastructure;
+
+/// <summary>The real xds-server host on loopback ports chosen by the OS, with a temporary config directory.</summary>
+public sealed class XdsServerInstance : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private XdsServerInstance(WebApplication app, string configDir, TestLogSink logs)
+    {
+        _app = app;
+        ConfigDir = configDir;
+        Logs = logs;
+        var ports = app.Services.GetRequiredService<BoundPorts>();
+        GrpcAddress = new Uri($"http://127.0.0.1:{ports.GrpcPort}");
+        HttpAddress = new Uri($"http://127.0.0.1:{ports.HttpPort}");
+        Channel = GrpcChannel.ForAddress(GrpcAddress);
+        Http = new HttpClient { BaseAddress = HttpAddress };
+    }
+
+    public string ConfigDir { get; }
+
+    public TestLogSink Logs { get; }
+
+    public Uri GrpcAddress { get; }
+
+    public Uri HttpAddress { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public HttpClient Http { get; }
+
+    public MeshObjectStore Store => _app.Services.GetRequiredService<MeshObjectStore>();
+
+    public XdsCache Cache => _app.Services.GetRequiredService<XdsCache>();
+
+    public GenerationStats Stats => _app.Services.GetRequiredService<ConfigGenerator>().Stats;
+
+    public ConnectionRegistry Connections => _app.Services.GetRequiredService<ConnectionRegistry>();
+
+    /// <param name="files">Config files (name → YAML) present before the server starts.</param>
+    public static async Task<XdsServerInstance> StartAsync(IReadOnlyDictionary<string, string>? files = null, Action<XdsServerOptions>? configure = null)
+    {
+        var configDir = Directory.CreateTempSubdirectory("xds-config-").FullName;
+        foreach (var (name, text) in files ?? new Dictionary<string, string>())
+        {
+            await File.WriteAllTextAsync(Path.Combine(configDir, name), text);
+        }
+
+        var options = new XdsServerOptions
+        {
+            ConfigDir = configDir,
+            GrpcPort = 0,
+            HttpPort = 0,
+            ListenAddress = "127.0.0.1",
+            DebounceAfter = TimeSpan.FromMilliseconds(10),
+            DebounceMax = TimeSpan.FromMilliseconds(500),
+            ConfigPollInterval = TimeSpan.FromMilliseconds(500),
+            LogLevel = "Debug",
+        };
+        configure?.Invoke(options);
+        var logs = new TestLogSink();
+        var app = XdsServerHost.Build(options, builder => builder.Logging.AddProvider(logs));
+        await app.StartAsync();
+        var instance = new XdsServerInstance(app, configDir, logs);
+        await Eventually.Until(
+            async () => (await instance.Http.GetAsync("/healthz/ready")).IsSuccessStatusCode,
+            ready => ready,
+            "the server to report ready");
+        return instance;
+    }
+
+    public Task WriteConfigAsync(string name, string yaml) => File.WriteAllTextAsync(Path.Combine(ConfigDir, name), yaml);
+
+    public void DeleteConfig(string name) => File.Delete(Path.Combine(ConfigDir, name));
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(ConfigDir, recursive: true);
+    }
+}

@@ -71,6 +71,11 @@ internal abstract class AdsStream<TRequest, TResponse>
         {
             // The proxy went away while we read from it.
         }
+        catch (Exception e) when (e is not RpcException)
+        {
+            Logger.LogWarning("ADS stream {ConnectionId} of {ProxyId} failed: {Error}", Connection.Id, Connection.Node?.Id ?? "unidentified", e.Message);
+            throw new RpcException(new Status(StatusCode.Internal, e.Message));
+        }
         finally
         {
             await cancellation.CancelAsync();
@@ -148,14 +153,15 @@ internal abstract class AdsStream<TRequest, TResponse>
 
     protected async Task SendAsync(TResponse response)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        timeout.CancelAfter(Context.Options.SendTimeout);
+        using var timer = new CancellationTokenSource(Context.Options.SendTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(Cancellation, timer.Token);
         try
         {
-            await _responses.WriteAsync(response, timeout.Token);
+            await _responses.WriteAsync(response, linked.Token);
         }
-        catch (OperationCanceledException) when (!Cancellation.IsCancellationRequested)
+        catch (Exception e) when (timer.IsCancellationRequested && e is OperationCanceledException or IOException or InvalidOperationException)
         {
+            // Cancelling a write blocked on flow control may also abort the call; either way it timed out.
             Logger.LogWarning("Proxy {ProxyId} did not take a response within {SendTimeout}; closing its stream", Connection.Node?.Id, Context.Options.SendTimeout);
             throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"send timed out after {Context.Options.SendTimeout}"));
         }

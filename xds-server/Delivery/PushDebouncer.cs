@@ -35,6 +35,11 @@ public sealed class PushDebouncer : BackgroundService
         store.Subscribe(OnMeshChanged);
     }
 
+    private long _published;
+
+    /// <summary>How many times a snapshot was published.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
     /// <summary>True while a change is waiting to be published.</summary>
     public bool HasPending
     {
@@ -121,6 +126,7 @@ public sealed class PushDebouncer : BackgroundService
         }
 
         _cache.Publish(snapshot, change, firstChangeAt);
+        Interlocked.Increment(ref _published);
         XdsMetrics.Pushes.WithLabels(change.IsEndpointOnly ? "eds" : "full").Inc();
         _logger.LogInformation(
             "Pushing mesh version {MeshVersion} to {ProxyCount} proxies ({PushKind}: {ServiceCount} services, {EndpointCount} endpoint sets changed)",

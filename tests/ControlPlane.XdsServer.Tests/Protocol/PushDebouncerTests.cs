@@ -1,0 +1,66 @@
+using ControlPlane.Mesh.Kubernetes;
+using ControlPlane.Mesh.Model;
+using ControlPlane.Mesh.Store;
+using ControlPlane.XdsServer.Delivery;
+using ControlPlane.XdsServer.Generation;
+using ControlPlane.XdsServer.Sources;
+using ControlPlane.XdsServer.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.XdsServer.Tests.Protocol;
+
+public sealed class PushDebouncerTests : IAsyncLifetime
+{
+    private readonly ManualTimeProvider _clock = new();
+    private readonly MeshObjectStore _store = new(NullLogger<MeshObjectStore>.Instance);
+    private readonly XdsCache _cache = new(new ConfigGenerator());
+    private readonly PushDebouncer _debouncer;
+
+    public PushDebouncerTests()
+    {
+        var options = Options.Create(new XdsServerOptions { DebounceAfter = TimeSpan.FromMilliseconds(100), DebounceMax = TimeSpan.FromMilliseconds(1000) });
+        _debouncer = new PushDebouncer(_store, _cache, new ConnectionRegistry(), options, NullLogger<PushDebouncer>.Instance, _clock);
+    }
+
+    public Task InitializeAsync() => _debouncer.StartAsync(CancellationToken.None);
+
+    public Task DisposeAsync() => _debouncer.StopAsync(CancellationToken.None);
+
+    [Fact]
+    public async Task A_burst_of_changes_is_published_once_after_the_quiet_period()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            AddService($"svc-{i}");
+            _clock.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        _cache.Current.Mesh.Version.Should().Be(0, "changes kept coming faster than the quiet period");
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+
+        await Eventually.Until(() => _cache.Current.Mesh.Version == 5, "the burst to be published");
+        _debouncer.Published.Should().Be(1);
+        _cache.Current.Change.Services.Should().HaveCount(5, "the published change covers the whole burst");
+    }
+
+    [Fact]
+    public async Task Changes_that_never_pause_are_published_at_the_maximum_wait()
+    {
+        // A change every 90 ms: the 100 ms quiet period never comes, the 1 s maximum does.
+        for (var i = 0; i < 12; i++)
+        {
+            AddService($"svc-{i}");
+            _clock.Advance(TimeSpan.FromMilliseconds(90));
+        }
+
+        await Eventually.Until(() => _cache.Current.Mesh.Version > 0, "a push at the maximum wait");
+        _debouncer.Published.Should().Be(1);
+    }
+
+    private void AddService(string name)
+    {
+        var (objects, _) = new ManifestFileLoader(new MeshObjectTranslator()).Load(Manifests.Service(name, "default", "10.96.0.1", 80));
+        _store.Upsert("test", objects.Single());
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text;
+using ControlPlane.XdsServer.Generation;
+using ControlPlane.XdsServer.Tests.Infrastructure;
+using Envoy.Config.Cluster.V3;
+using Envoy.Service.Discovery.V3;
+
+namespace ControlPlane.XdsServer.Tests.Protocol;
+
+public sealed class SlowProxyTests
+{
+    [Fact]
+    public async Task A_proxy_that_stops_reading_neither_blocks_others_nor_stays_connected()
+    {
+        // Enough services that one CDS response is far larger than an HTTP/2 stream window.
+        var mesh = new StringBuilder();
+        for (var i = 0; i < 1500; i++)
+        {
+            mesh.Append(Manifests.Service($"svc-{i}", "bulk", $"10.97.{i / 250}.{i % 250 + 1}", 8080)).Append("\n---\n");
+        }
+
+        await using var server = await XdsServerInstance.StartAsync(
+            new Dictionary<string, string> { ["bulk.yaml"] = mesh.ToString() },
+            options =>
+            {
+                options.SendTimeout = TimeSpan.FromSeconds(2);
+                options.MaxConcurrentPushes = 1;
+            });
+        await Eventually.Until(() => server.Cache.Current.Mesh.Services.Count == 1500, "the bulk mesh to load");
+
+        // Asks for everything, then never reads a byte of the answer.
+        var stalled = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(server.Channel).StreamAggregatedResources();
+        await stalled.RequestStream.WriteAsync(new DiscoveryRequest { Node = TestNodes.Sidecar(pod: "stalled"), TypeUrl = TypeUrls.Cluster });
+        await Eventually.Until(() => server.Connections.Count == 1, "the stalled proxy to connect");
+
+        await using var healthy = new SotwClient(server.Channel, TestNodes.Sidecar(pod: "healthy"));
+        var clusters = await healthy.RequestAsync(TypeUrls.Cluster);
+        clusters.Resources.Should().HaveCountGreaterThan(1500);
+        await healthy.AckAsync(clusters);
+
+        await server.WriteConfigAsync("more.yaml", Manifests.Service("late", "bulk", "10.98.0.1", 8080));
+        var pushed = await healthy.NextAsync();
+        pushed.Resources.Select(r => r.Unpack<Cluster>().Name).Should().Contain("outbound|8080||late.bulk.svc.cluster.local");
+
+        await Eventually.Until(() => server.Connections.All.All(c => c.Node?.PodId != "stalled.default"), "the stalled proxy to be disconnected");
+        server.Logs.Events.Should().Contain(e => e.Message.Contains("did not take a response", StringComparison.Ordinal));
+        stalled.Dispose();
+    }
+}

@@ -18,6 +18,7 @@ internal abstract class AdsStream<TRequest, TResponse>
     private readonly IServerStreamWriter<TResponse> _responses;
     private readonly HashSet<string> _reportedUnknownTypes = new(StringComparer.Ordinal);
     private long _nonce;
+    private ProxyView? _lastView;
 
     protected AdsStream(AdsStreamContext context, IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext call, string flavor)
     {
@@ -91,7 +92,37 @@ internal abstract class AdsStream<TRequest, TResponse>
 
     protected abstract Task OnRequestAsync(TRequest request);
 
-    protected abstract Task OnPushAsync(Mesh.Model.MeshChange change);
+    protected abstract bool IsSubscribed(string typeUrl);
+
+    /// <summary>Sends the proxy this type's resources from <paramref name="state"/> if they differ from what it has.</summary>
+    protected abstract Task PushTypeAsync(string typeUrl, CacheState state);
+
+    /// <summary>
+    /// Sends what changed, in Envoy's warming order. Endpoint-only changes send EDS only, unless the
+    /// proxy's own view moved (its workload joined or left a service).
+    /// </summary>
+    private async Task OnPushAsync(Mesh.Model.MeshChange change)
+    {
+        var state = Context.Cache.Current;
+        var viewChanged = state.ViewOf(Node) != _lastView;
+        foreach (var typeUrl in TypeUrls.PushOrder)
+        {
+            if (!IsSubscribed(typeUrl) || (change.IsEndpointOnly && !viewChanged && typeUrl != TypeUrls.Endpoint))
+            {
+                continue;
+            }
+
+            await PushTypeAsync(typeUrl, state);
+        }
+    }
+
+    /// <summary>The proxy's view in <paramref name="state"/> and its config, generated under the push limit.</summary>
+    protected async Task<ProxyConfig> ConfigAsync(CacheState state)
+    {
+        var view = state.ViewOf(Node);
+        _lastView = view;
+        return await Context.Limiter.RunAsync(() => state.ConfigFor(view), Cancellation);
+    }
 
     /// <summary>Takes the node from the stream's first request; later requests may leave it out.</summary>
     protected void IdentifyProxy(Node? node)
@@ -147,9 +178,6 @@ internal abstract class AdsStream<TRequest, TResponse>
     }
 
     protected string NextNonce() => Interlocked.Increment(ref _nonce).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    protected Task<ProxyConfig> CurrentConfigAsync(CacheState state, ProxyView view) =>
-        Context.Limiter.RunAsync(() => state.ConfigFor(view), Cancellation);
 
     protected async Task SendAsync(TResponse response)
     {

@@ -1,4 +1,3 @@
-using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation;
 using Envoy.Service.Discovery.V3;
 using Grpc.Core;
@@ -13,7 +12,6 @@ namespace ControlPlane.XdsServer.Delivery;
 internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse>
 {
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
-    private ProxyView? _lastView;
 
     public DeltaStream(AdsStreamContext context, IAsyncStreamReader<DeltaDiscoveryRequest> requests, IServerStreamWriter<DeltaDiscoveryResponse> responses, ServerCallContext call)
         : base(context, requests, responses, call, "delta")
@@ -97,33 +95,14 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
         }
     }
 
-    protected override async Task OnPushAsync(MeshChange change)
-    {
-        var state = Context.Cache.Current;
-        var view = state.ViewOf(Node);
-        var viewChanged = view != _lastView;
-        foreach (var typeUrl in TypeUrls.PushOrder)
-        {
-            if (!_subscriptions.TryGetValue(typeUrl, out var subscription))
-            {
-                continue;
-            }
+    protected override bool IsSubscribed(string typeUrl) => _subscriptions.ContainsKey(typeUrl);
 
-            if (change.IsEndpointOnly && !viewChanged && typeUrl != TypeUrls.Endpoint)
-            {
-                continue;
-            }
+    protected override Task PushTypeAsync(string typeUrl, CacheState state) =>
+        RespondAsync(typeUrl, _subscriptions[typeUrl], state, force: false, isPush: true);
 
-            await RespondAsync(typeUrl, subscription, state, force: false, isPush: true);
-        }
-    }
-
-    /// <param name="added">Names just subscribed to: those that do not exist are answered as removed, so the proxy need not wait for them.</param>
     private async Task RespondAsync(string typeUrl, Subscription subscription, CacheState state, bool force, bool isPush, IReadOnlyCollection<string>? added = null)
     {
-        var view = state.ViewOf(Node);
-        _lastView = view;
-        var set = (await CurrentConfigAsync(state, view)).Of(typeUrl);
+        var set = (await ConfigAsync(state)).Of(typeUrl);
 
         var updated = new List<XdsResource>();
         IEnumerable<string> inScope = subscription.Wildcard ? set.Resources.Keys.Concat(subscription.Names).Distinct() : subscription.Names;

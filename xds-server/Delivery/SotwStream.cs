@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation;
 using Envoy.Service.Discovery.V3;
 using Grpc.Core;
@@ -14,7 +13,6 @@ namespace ControlPlane.XdsServer.Delivery;
 internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse>
 {
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
-    private ProxyView? _lastView;
 
     public SotwStream(AdsStreamContext context, IAsyncStreamReader<DiscoveryRequest> requests, IServerStreamWriter<DiscoveryResponse> responses, ServerCallContext call)
         : base(context, requests, responses, call, "sotw")
@@ -73,32 +71,14 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse
         }
     }
 
-    protected override async Task OnPushAsync(MeshChange change)
-    {
-        var state = Context.Cache.Current;
-        var view = state.ViewOf(Node);
-        var viewChanged = view != _lastView;
-        foreach (var typeUrl in TypeUrls.PushOrder)
-        {
-            if (!_subscriptions.TryGetValue(typeUrl, out var subscription))
-            {
-                continue;
-            }
+    protected override bool IsSubscribed(string typeUrl) => _subscriptions.ContainsKey(typeUrl);
 
-            if (change.IsEndpointOnly && !viewChanged && typeUrl != TypeUrls.Endpoint)
-            {
-                continue;
-            }
-
-            await RespondAsync(typeUrl, subscription, state, isPush: true);
-        }
-    }
+    protected override Task PushTypeAsync(string typeUrl, CacheState state) =>
+        RespondAsync(typeUrl, _subscriptions[typeUrl], state, isPush: true);
 
     private async Task RespondAsync(string typeUrl, Subscription subscription, CacheState state, bool isPush)
     {
-        var view = state.ViewOf(Node);
-        _lastView = view;
-        var config = await CurrentConfigAsync(state, view);
+        var config = await ConfigAsync(state);
         var resources = Select(config.Of(typeUrl), subscription);
         var version = ResponseVersion.Of(resources);
         if (isPush && version == subscription.SentVersion)

@@ -10,6 +10,12 @@ public sealed class TestLogSink : ILoggerProvider
 
     public IReadOnlyList<LoggedEvent> Events => _events.ToList();
 
+    /// <summary>Waits (with a deadline) for an event whose message contains every one of <paramref name="fragments"/>.</summary>
+    public Task WaitForAsync(params string[] fragments) =>
+        Eventually.Until(
+            () => Events.Any(e => fragments.All(f => e.Message.Contains(f, StringComparison.Ordinal))),
+            $"a log event containing {string.Join(" and ", fragments.Select(f => $"'{f}'"))}");
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose()

@@ -37,9 +37,15 @@ public sealed class PushDebouncerTests : IAsyncLifetime
         }
 
         _cache.Current.Mesh.Version.Should().Be(0, "changes kept coming faster than the quiet period");
-        _clock.Advance(TimeSpan.FromMilliseconds(100));
 
-        await Eventually.Until(() => _cache.Current.Mesh.Version == 5, "the burst to be published");
+        // The clock moves on in small steps until the debouncer, whenever it sets its timer, sees the quiet.
+        await Eventually.Until(
+            () =>
+            {
+                _clock.Advance(TimeSpan.FromMilliseconds(10));
+                return _cache.Current.Mesh.Version == 5;
+            },
+            "the burst to be published");
         _debouncer.Published.Should().Be(1);
         _cache.Current.Change.Services.Should().HaveCount(5, "the published change covers the whole burst");
     }
@@ -47,15 +53,26 @@ public sealed class PushDebouncerTests : IAsyncLifetime
     [Fact]
     public async Task Changes_that_never_pause_are_published_at_the_maximum_wait()
     {
-        // A change every 90 ms: the 100 ms quiet period never comes, the 1 s maximum does.
-        for (var i = 0; i < 12; i++)
-        {
-            AddService($"svc-{i}");
-            _clock.Advance(TimeSpan.FromMilliseconds(90));
-        }
+        // A change every 90 ms: the 100 ms quiet period never comes, so only the 1 s maximum can publish.
+        var count = 0;
+        var lastChange = _clock.GetUtcNow();
+        AddService($"svc-{count++}");
+        await Eventually.Until(
+            () =>
+            {
+                _clock.Advance(TimeSpan.FromMilliseconds(30));
+                if (_clock.GetUtcNow() - lastChange >= TimeSpan.FromMilliseconds(90))
+                {
+                    AddService($"svc-{count++}");
+                    lastChange = _clock.GetUtcNow();
+                }
 
-        await Eventually.Until(() => _cache.Current.Mesh.Version > 0, "a push at the maximum wait");
+                return _cache.Current.Mesh.Version > 0;
+            },
+            "a push at the maximum wait");
+
         _debouncer.Published.Should().Be(1);
+        count.Should().BeGreaterThan(10, "the push came only once the maximum wait had passed");
     }
 
     private void AddService(string name)

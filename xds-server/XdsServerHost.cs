@@ -23,8 +23,9 @@ public static class XdsServerHost
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton<BoundPorts>();
         // Serilog writes the console; providers tests add still receive every event (writeToProviders).
+        // The static Log.Logger is left alone so that several hosts in one process keep their own logs.
         builder.Logging.ClearProviders();
-        builder.Services.AddSerilog((_, logger) => ConfigureLogging(logger, options), writeToProviders: true);
+        builder.Services.AddSerilog((_, logger) => ConfigureLogging(logger, options), preserveStaticLogger: true, writeToProviders: true);
 
         var address = IPAddress.Parse(options.ListenAddress);
         builder.WebHost.ConfigureKestrel(kestrel =>

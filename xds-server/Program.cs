@@ -2,6 +2,8 @@ using System.CommandLine;
 using ControlPlane.XdsServer;
 
 var configDir = new Option<string?>("--config-dir") { Description = "Directory of Kubernetes YAML (Service, EndpointSlice) to serve; re-read on change." };
+var kubernetes = new Option<bool>("--kubernetes") { Description = "Serve the live Services and EndpointSlices of the cluster this runs in (or of --kubeconfig)." };
+var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Kubeconfig of the cluster to serve; implies --kubernetes." };
 var grpcPort = new Option<int>("--grpc-port") { Description = "Plaintext ADS port.", DefaultValueFactory = _ => 15010 };
 var httpPort = new Option<int>("--http-port") { Description = "Monitoring port: /healthz/ready, /metrics, /debug/syncz, /debug/config_dump.", DefaultValueFactory = _ => 15014 };
 var listenAddress = new Option<string>("--listen-address") { Description = "Address both ports listen on.", DefaultValueFactory = _ => "0.0.0.0" };
@@ -15,7 +17,7 @@ logFormat.AcceptOnlyFromAmong("text", "json");
 
 var root = new RootCommand("xds-server: serves Envoy v3 xDS (ADS, state of the world and delta) for the mesh")
 {
-    configDir, grpcPort, httpPort, listenAddress, clusterDomain, debounceAfter, debounceMax, maxPushes, logFormat, logLevel,
+    configDir, kubernetes, kubeconfig, grpcPort, httpPort, listenAddress, clusterDomain, debounceAfter, debounceMax, maxPushes, logFormat, logLevel,
 };
 listenAddress.Validators.Add(result =>
 {
@@ -30,6 +32,8 @@ root.SetAction(async (parse, cancellationToken) =>
     var options = new XdsServerOptions
     {
         ConfigDir = parse.GetValue(configDir),
+        Kubernetes = parse.GetValue(kubernetes),
+        Kubeconfig = parse.GetValue(kubeconfig),
         GrpcPort = parse.GetValue(grpcPort),
         HttpPort = parse.GetValue(httpPort),
         ListenAddress = parse.GetValue(listenAddress)!,

@@ -49,6 +49,11 @@ public static class XdsServerHost
             builder.Services.AddFileConfigSource();
         }
 
+        if (options.Kubernetes || !string.IsNullOrEmpty(options.Kubeconfig))
+        {
+            builder.Services.AddKubernetesConfigSource();
+        }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -6,6 +6,12 @@ public sealed class XdsServerOptions
     /// <summary>Directory of Kubernetes YAML to serve, re-read on change. Null: no file source.</summary>
     public string? ConfigDir { get; set; }
 
+    /// <summary>Serve the live Services and EndpointSlices of a Kubernetes cluster.</summary>
+    public bool Kubernetes { get; set; }
+
+    /// <summary>Kubeconfig to reach the cluster with; null means in-cluster config.</summary>
+    public string? Kubeconfig { get; set; }
+
     public int GrpcPort { get; set; } = 15010;
 
     public int HttpPort { get; set; } = 15014;

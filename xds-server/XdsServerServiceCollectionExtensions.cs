@@ -1,4 +1,6 @@
 using ControlPlane.Mesh.Kubernetes;
+using ControlPlane.Mesh.Kubernetes.Informers;
+using k8s;
 using ControlPlane.Mesh.Store;
 using ControlPlane.XdsServer.Delivery;
 using ControlPlane.XdsServer.Generation;
@@ -28,6 +30,24 @@ public static class XdsServerServiceCollectionExtensions
             o.MaxReceiveMessageSize = 64 * 1024 * 1024;
             o.MaxSendMessageSize = null;
         });
+        return services;
+    }
+
+    /// <summary>Serves the live cluster named by XdsServerOptions.Kubeconfig (or the in-cluster config).</summary>
+    public static IServiceCollection AddKubernetesConfigSource(this IServiceCollection services)
+    {
+        services.AddOptions<ResourceInformerOptions>();
+        services.AddSingleton<IKubernetes>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<XdsServerOptions>>().Value;
+            var config = string.IsNullOrEmpty(options.Kubeconfig)
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
+            return new k8s.Kubernetes(config);
+        });
+        services.AddSingleton<KubernetesConfigSource>();
+        services.AddSingleton<ISourceReadiness>(sp => sp.GetRequiredService<KubernetesConfigSource>());
+        services.AddHostedService(sp => sp.GetRequiredService<KubernetesConfigSource>());
         return services;
     }
 

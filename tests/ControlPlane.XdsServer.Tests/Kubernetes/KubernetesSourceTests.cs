@@ -1,0 +1,57 @@
+using ControlPlane.FakeKubernetes;
+using ControlPlane.XdsServer.Generation;
+using ControlPlane.XdsServer.Tests.Infrastructure;
+using Envoy.Config.Cluster.V3;
+using Envoy.Config.Endpoint.V3;
+using k8s;
+using k8s.Models;
+
+namespace ControlPlane.XdsServer.Tests.Kubernetes;
+
+/// <summary>xds-server with --kubeconfig serves the cluster's live Services and EndpointSlices.</summary>
+public sealed class KubernetesSourceTests
+{
+    [Fact]
+    [Trait("Category", "Cluster")]
+    public async Task Services_and_endpoint_slices_from_the_cluster_reach_an_xds_client()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await using var server = await XdsServerInstance.StartAsync(configure: options =>
+        {
+            options.ConfigDir = null;
+            options.Kubeconfig = cluster.KubeconfigPath;
+        });
+        var ns = await cluster.CreateNamespaceAsync("xds");
+        var cluster80 = $"outbound|80||web.{ns}.svc.cluster.local";
+
+        await cluster.Client.CoreV1.CreateNamespacedServiceAsync(
+            new V1Service
+            {
+                Metadata = new V1ObjectMeta { Name = "web" },
+                Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
+            },
+            ns);
+        // A real API server refuses loopback endpoint addresses: TEST-NET-1 it is.
+        await cluster.Client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(
+            new V1EndpointSlice
+            {
+                Metadata = new V1ObjectMeta { Name = "web-1", Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = "web" } },
+                AddressType = "IPv4",
+                Ports = [new Discoveryv1EndpointPort { Name = "http", Port = 8080 }],
+                Endpoints = [new V1Endpoint { Addresses = ["192.0.2.10"], Conditions = new V1EndpointConditions { Ready = true } }],
+            },
+            ns);
+
+        await using var proxy = new SotwClient(server.Channel, TestNodes.Sidecar(ns: ns));
+        await proxy.SendAsync(TypeUrls.Cluster);
+        await Eventually.Until(
+            async () => (await proxy.NextAsync()).Resources.Any(r => r.Unpack<Cluster>().Name == cluster80),
+            found => found,
+            "the cluster of the new service");
+
+        var endpoints = await proxy.RequestAsync(TypeUrls.Endpoint, [cluster80]);
+        endpoints.Resources.Single().Unpack<ClusterLoadAssignment>().Endpoints.SelectMany(l => l.LbEndpoints)
+            .Select(e => $"{e.Endpoint.Address.SocketAddress.Address}:{e.Endpoint.Address.SocketAddress.PortValue}")
+            .Should().Equal("192.0.2.10:8080");
+    }
+}

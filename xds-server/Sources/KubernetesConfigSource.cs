@@ -1,0 +1,66 @@
+using ControlPlane.Mesh.Kubernetes;
+using ControlPlane.Mesh.Kubernetes.Informers;
+using ControlPlane.Mesh.Model;
+using ControlPlane.Mesh.Store;
+using ControlPlane.XdsServer.Delivery;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.XdsServer.Sources;
+
+/// <summary>
+/// Serves the cluster's live Services and EndpointSlices: one informer per kind feeds the store
+/// under the origin "kubernetes". An object that turns invalid keeps its last valid version.
+/// </summary>
+public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
+{
+    public const string Origin = "kubernetes";
+    private readonly MeshObjectStore _store;
+    private readonly MeshObjectTranslator _translator;
+    private readonly ILogger<KubernetesConfigSource> _logger;
+    private readonly IReadOnlyList<IResourceInformer> _informers;
+
+    public KubernetesConfigSource(IKubernetes client, MeshObjectStore store, MeshObjectTranslator translator, IOptions<ResourceInformerOptions> informerOptions, ILogger<KubernetesConfigSource> logger)
+    {
+        _store = store;
+        _translator = translator;
+        _logger = logger;
+        _informers =
+        [
+            new ResourceInformer<V1Service, V1ServiceList>(KubernetesResourceClients.Services(client), OnEvent, informerOptions.Value, logger),
+            new ResourceInformer<V1EndpointSlice, V1EndpointSliceList>(KubernetesResourceClients.EndpointSlices(client), OnEvent, informerOptions.Value, logger),
+        ];
+    }
+
+    public string Name => "kubernetes";
+
+    public bool IsSynced => _informers.All(i => i.HasSynced);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_informers.Select(i => i.RunAsync(stoppingToken)));
+
+    private void OnEvent<T>(InformerEventType type, T obj)
+        where T : IKubernetesObject<V1ObjectMeta>
+    {
+        var kind = obj is V1Service ? "Service" : "EndpointSlice";
+        var key = new ObjectKey(obj.Metadata.NamespaceProperty ?? "default", obj.Metadata.Name);
+        if (type == InformerEventType.Deleted)
+        {
+            _store.Delete(Origin, kind, key);
+            return;
+        }
+
+        var result = _translator.Translate(obj);
+        if (result.Error is not null)
+        {
+            XdsMetrics.ConfigErrors.WithLabels(Name).Inc();
+            _logger.LogError("Ignoring invalid {Kind} {Namespace}/{Name} from the cluster (its last valid version, if any, stays served): {Reason}", kind, key.Namespace, key.Name, result.Error);
+            return;
+        }
+
+        _store.Upsert(Origin, result.Object!);
+    }
+}

@@ -8,8 +8,9 @@ public static class CrdCatalog
 {
     public const string Group = "networking.istio.io";
 
+    /// <summary>The Istio networking CRDs; the control plane's own (mesh.controlplane.io) have tests of their own.</summary>
     public static IReadOnlyList<string> FileNames() =>
-        Directory.GetFiles(RepoPaths.Crds, "*.yaml")
+        Directory.GetFiles(RepoPaths.Crds, $"{Group}_*.yaml")
             .Select(path => Path.GetFileName(path))
             .Order(StringComparer.Ordinal)
             .ToList();

@@ -1,0 +1,110 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ControlPlane.Operator.Certificates;
+
+/// <summary>
+/// The MutatingWebhookConfiguration's side of TLS: its caBundle must be the CA of the serving
+/// certificate. With --webhook-url the operator also registers the webhook (for runs outside a cluster).
+/// </summary>
+public sealed class WebhookRegistration
+{
+    public const string WebhookName = "sidecar-injector.mesh.controlplane.io";
+    private readonly IKubernetes _client;
+    private readonly OperatorOptions _options;
+    private readonly ILogger<WebhookRegistration> _logger;
+
+    public WebhookRegistration(IKubernetes client, IOptions<OperatorOptions> options, ILogger<WebhookRegistration> logger)
+    {
+        _client = client;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public async Task EnsureAsync(byte[] caBundle, CancellationToken cancellationToken)
+    {
+        V1MutatingWebhookConfiguration? config;
+        try
+        {
+            config = await _client.AdmissionregistrationV1.ReadMutatingWebhookConfigurationAsync(_options.WebhookConfig, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            config = null;
+        }
+
+        if (config is null)
+        {
+            if (_options.WebhookUrl is null)
+            {
+                _logger.LogWarning("MutatingWebhookConfiguration {Name} does not exist (the chart creates it); no caBundle to patch", _options.WebhookConfig);
+                return;
+            }
+
+            await _client.AdmissionregistrationV1.CreateMutatingWebhookConfigurationAsync(UrlRegistration(caBundle), cancellationToken: cancellationToken);
+            _logger.LogInformation("Registered webhook {Name} at {Url}", _options.WebhookConfig, _options.WebhookUrl);
+            return;
+        }
+
+        var changed = false;
+        foreach (var webhook in config.Webhooks ?? [])
+        {
+            webhook.ClientConfig ??= new Admissionregistrationv1WebhookClientConfig();
+            if (_options.WebhookUrl is not null && webhook.ClientConfig.Url != _options.WebhookUrl)
+            {
+                webhook.ClientConfig.Url = _options.WebhookUrl;
+                changed = true;
+            }
+
+            if (webhook.ClientConfig.CaBundle is null || !webhook.ClientConfig.CaBundle.AsSpan().SequenceEqual(caBundle))
+            {
+                webhook.ClientConfig.CaBundle = caBundle;
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            await _client.AdmissionregistrationV1.ReplaceMutatingWebhookConfigurationAsync(config, _options.WebhookConfig, cancellationToken: cancellationToken);
+            _logger.LogInformation("Set the caBundle of MutatingWebhookConfiguration {Name} ({Count} webhooks)", _options.WebhookConfig, config.Webhooks?.Count ?? 0);
+        }
+    }
+
+    /// <summary>Istio 1.10's default-revision selection: istio-injection=enabled namespaces, or istio.io/rev=REVISION ones.</summary>
+    private V1MutatingWebhookConfiguration UrlRegistration(byte[] caBundle)
+    {
+        V1MutatingWebhook Webhook(string prefix, V1LabelSelector namespaceSelector) => new()
+        {
+            Name = $"{prefix}.{WebhookName}",
+            ClientConfig = new Admissionregistrationv1WebhookClientConfig { Url = _options.WebhookUrl, CaBundle = caBundle },
+            Rules = [new V1RuleWithOperations { ApiGroups = [""], ApiVersions = ["v1"], Resources = ["pods"], Operations = ["CREATE"] }],
+            NamespaceSelector = namespaceSelector,
+            ObjectSelector = new V1LabelSelector { MatchExpressions = [new V1LabelSelectorRequirement { Key = "sidecar.istio.io/inject", OperatorProperty = "NotIn", Values = ["false"] }] },
+            FailurePolicy = _options.FailurePolicy,
+            SideEffects = "None",
+            AdmissionReviewVersions = ["v1"],
+            TimeoutSeconds = 10,
+        };
+
+        return new V1MutatingWebhookConfiguration
+        {
+            Metadata = new V1ObjectMeta { Name = _options.WebhookConfig },
+            Webhooks =
+            [
+                Webhook("namespace", new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["istio-injection"] = "enabled" } }),
+                Webhook("rev.namespace", new V1LabelSelector
+                {
+                    MatchExpressions =
+                    [
+                        new V1LabelSelectorRequirement { Key = "istio.io/rev", OperatorProperty = "In", Values = ["default"] },
+                        new V1LabelSelectorRequirement { Key = "istio-injection", OperatorProperty = "DoesNotExist" },
+                    ],
+                }),
+            ],
+        };
+    }
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using ControlPlane.Operator.Certificates;
+using ControlPlane.Operator.Settings;
+using ControlPlane.Operator.Webhook;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace ControlPlane.Operator;
+
+/// <summary>Builds the operator: the HTTPS webhook port and the HTTP monitoring port.</summary>
+public static class OperatorHost
+{
+    public static WebApplication Build(OperatorOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.AddSingleton<BoundPorts>();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog((_, logger) => ConfigureLogging(logger, options), preserveStaticLogger: true, writeToProviders: true);
+        builder.Services.AddSidecarInjectionOperator();
+
+        var address = IPAddress.Parse(options.ListenAddress);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var ports = kestrel.ApplicationServices.GetRequiredService<BoundPorts>();
+            var certificates = kestrel.ApplicationServices.GetRequiredService<WebhookCertificateStore>();
+            kestrel.Listen(address, options.WebhookPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                // Read per handshake, so a rotated certificate is served without a restart.
+                listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Current);
+                ports.Webhook = listen;
+            });
+            kestrel.Listen(address, options.HttpPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                ports.Http = listen;
+            });
+        });
+
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        var webhook = app.Services.GetRequiredService<InjectionWebhook>();
+        app.MapPost("/inject", (Delegate)webhook.HandleAsync);
+        app.MapGet("/healthz/ready", (WebhookCertificateStore certificates, InjectionSettingsStore settings, NamespaceLookup namespaces) =>
+            certificates.Current is null ? Results.Text("not ready: no webhook certificate yet", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : !settings.HasSynced || !namespaces.HasSynced ? Results.Text("not ready: watches not synced", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ready"));
+        app.MapMetrics("/metrics");
+        return app;
+    }
+
+    private static void ConfigureLogging(LoggerConfiguration logger, OperatorOptions options)
+    {
+        var level = Enum.TryParse<LogEventLevel>(options.LogLevel, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
+        logger.MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .Enrich.FromLogContext();
+        if (options.LogFormat == "json")
+        {
+            logger.WriteTo.Console(new CompactJsonFormatter());
+        }
+        else
+        {
+            logger.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}");
+        }
+    }
+}
+
+/// <summary>The endpoints Kestrel bound; with port 0 the real port is known only after start.</summary>
+public sealed class BoundPorts
+{
+    internal ListenOptions? Webhook { get; set; }
+
+    internal ListenOptions? Http { get; set; }
+
+    public int WebhookPort => Webhook?.IPEndPoint?.Port ?? 0;
+
+    public int HttpPort => Http?.IPEndPoint?.Port ?? 0;
+}

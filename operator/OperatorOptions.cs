@@ -1,0 +1,65 @@
+namespace ControlPlane.Operator;
+
+/// <summary>Settings of the operator; the command line fills them in.</summary>
+public sealed class OperatorOptions
+{
+    /// <summary>The namespace the operator runs in: its Lease and webhook certificate Secret live there.</summary>
+    public string Namespace { get; set; } = "istio-system";
+
+    public string? Kubeconfig { get; set; }
+
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>HTTPS port of the /inject admission webhook.</summary>
+    public int WebhookPort { get; set; } = 9443;
+
+    /// <summary>HTTP port of /healthz/ready and /metrics.</summary>
+    public int HttpPort { get; set; } = 15015;
+
+    /// <summary>Service in front of the webhook; its DNS names go into the serving certificate.</summary>
+    public string WebhookService { get; set; } = "controlplane-operator";
+
+    /// <summary>MutatingWebhookConfiguration whose caBundle the operator keeps current.</summary>
+    public string WebhookConfig { get; set; } = "controlplane-sidecar-injector";
+
+    /// <summary>
+    /// When set, the operator itself registers the webhook at this URL (e.g. https://127.0.0.1:9443/inject),
+    /// for running outside the cluster; in a cluster the chart registers it through the Service.
+    /// </summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>"Fail" or "Ignore", for the webhook the operator registers itself.</summary>
+    public string FailurePolicy { get; set; } = "Fail";
+
+    /// <summary>Secret (tls.crt, tls.key, ca.crt) holding the webhook's serving certificate.</summary>
+    public string CertSecret { get; set; } = "controlplane-webhook-certs";
+
+    /// <summary>True when the Secret is provided and managed by someone else: it is only read.</summary>
+    public bool CertProvided { get; set; }
+
+    public TimeSpan CertLifetime { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>A certificate with less than this left is replaced.</summary>
+    public TimeSpan CertRenewBefore { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How often replicas re-read the Secret and the leader checks expiry and the caBundle.</summary>
+    public TimeSpan CertCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Default discovery address of injected proxies (a SidecarInjector may override it).</summary>
+    public string DiscoveryAddress { get; set; } = "xds-server.istio-system.svc:15010";
+
+    public string LeaseName { get; set; } = "controlplane-operator";
+
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan RenewDeadline { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>This replica's name in the Lease.</summary>
+    public string Identity { get; set; } = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    public string LogFormat { get; set; } = "text";
+
+    public string LogLevel { get; set; } = "Information";
+}

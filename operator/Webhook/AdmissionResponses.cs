@@ -1,0 +1,32 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace ControlPlane.Operator.Webhook;
+
+/// <summary>AdmissionReview responses: allow as is, allow with a JSON patch, or refuse with a reason.</summary>
+public static class AdmissionResponses
+{
+    public static JsonObject Allow(string uid) => Review(new JsonObject { ["uid"] = uid, ["allowed"] = true });
+
+    public static JsonObject Patch(string uid, JsonArray patch) => Review(new JsonObject
+    {
+        ["uid"] = uid,
+        ["allowed"] = true,
+        ["patchType"] = "JSONPatch",
+        ["patch"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(patch.ToJsonString())),
+    });
+
+    public static JsonObject Refuse(string uid, string message) => Review(new JsonObject
+    {
+        ["uid"] = uid,
+        ["allowed"] = false,
+        ["status"] = new JsonObject { ["code"] = 400, ["reason"] = "BadRequest", ["message"] = message },
+    });
+
+    private static JsonObject Review(JsonObject response) => new()
+    {
+        ["apiVersion"] = "admission.k8s.io/v1",
+        ["kind"] = "AdmissionReview",
+        ["response"] = response,
+    };
+}

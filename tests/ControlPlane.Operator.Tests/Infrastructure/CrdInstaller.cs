@@ -1,0 +1,36 @@
+using ControlPlane.FakeKubernetes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace ControlPlane.Operator.Tests.Infrastructure;
+
+/// <summary>Applies crds/ to a real cluster and waits until they are Established (the fake serves them already).</summary>
+public static class CrdInstaller
+{
+    public static async Task EnsureAsync(TestCluster cluster)
+    {
+        if (!cluster.IsReal)
+        {
+            return;
+        }
+
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "crds"), "*.yaml"))
+        {
+            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file));
+            try
+            {
+                await cluster.Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                // Already there.
+            }
+
+            await Eventually.Until(
+                async () => await cluster.Client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name),
+                found => found.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true,
+                $"CRD {crd.Metadata.Name} to be Established");
+        }
+    }
+}

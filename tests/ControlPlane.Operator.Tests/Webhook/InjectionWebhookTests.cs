@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ControlPlane.FakeKubernetes;
+using ControlPlane.Operator.Tests.Infrastructure;
+using k8s;
+using k8s.Models;
+
+namespace ControlPlane.Operator.Tests.Webhook;
+
+/// <summary>The /inject webhook over HTTPS with real AdmissionReview JSON, the operator watching a test cluster.</summary>
+public sealed class InjectionWebhookTests : IAsyncLifetime
+{
+    private TestCluster _cluster = null!;
+    private OperatorInstance _operator = null!;
+    private string _enabled = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await TestCluster.StartAsync();
+        await CrdInstaller.EnsureAsync(_cluster);
+        var home = await _cluster.CreateNamespaceAsync("cp");
+        _enabled = await _cluster.CreateNamespaceAsync("shop", new Dictionary<string, string> { ["istio-injection"] = "enabled" });
+        _operator = await OperatorInstance.StartAsync(_cluster, home);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _operator.DisposeAsync();
+        await _cluster.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("this is not json", "invalid AdmissionReview")]
+    [InlineData("{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\"}", "expected apiVersion admission.k8s.io/v1")]
+    [InlineData("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"}", "has no request")]
+    [InlineData("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"object\":{}}}", "has no uid")]
+    [InlineData("[1,2,3]", "must be a JSON object")]
+    public async Task Bad_admission_reviews_get_400_with_the_reason(string body, string reason)
+    {
+        using var client = _operator.WebhookClient();
+
+        using var response = await client.PostAsync("/inject", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain(reason);
+        _operator.Logs.Messages.Should().Contain(m => m.Contains("bad AdmissionReview", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [Trait("Category", "Cluster")]
+    public async Task A_pod_in_an_enabled_namespace_gets_a_sidecar_patch()
+    {
+        using var client = _operator.WebhookClient();
+
+        var response = await AdmissionReviews.PostAsync(client, AdmissionReviews.ForPodCreate(_enabled, AdmissionReviews.Pod("web-1")));
+
+        response["allowed"]!.GetValue<bool>().Should().BeTrue();
+        response["patchType"]!.GetValue<string>().Should().Be("JSONPatch");
+        var patch = AdmissionReviews.Patch(response).ToJsonString();
+        patch.Should().Contain("\"name\":\"istio-proxy\"").And.Contain("\"name\":\"istio-init\"").And.Contain("docker.io/istio/proxyv2:1.10.0");
+    }
+
+    [Fact]
+    public async Task A_pod_outside_enabled_namespaces_is_let_through_unchanged()
+    {
+        var plain = await _cluster.CreateNamespaceAsync("plain");
+        using var client = _operator.WebhookClient();
+
+        var response = await AdmissionReviews.PostAsync(client, AdmissionReviews.ForPodCreate(plain, AdmissionReviews.Pod("web-1")));
+
+        response["allowed"]!.GetValue<bool>().Should().BeTrue();
+        response["patch"].Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_pod_that_cannot_be_injected_is_refused_with_the_reason()
+    {
+        using var client = _operator.WebhookClient();
+        var pod = AdmissionReviews.Pod("web-2", new Dictionary<string, string> { ["mesh.controlplane.io/proxy-flavor"] = "nginx" });
+
+        var response = await AdmissionReviews.PostAsync(client, AdmissionReviews.ForPodCreate(_enabled, pod));
+
+        response["allowed"]!.GetValue<bool>().Should().BeFalse();
+        response["status"]!["message"]!.GetValue<string>().Should().Contain("nginx").And.Contain("envoy or mosn");
+    }
+
+    [Fact]
+    [Trait("Category", "Cluster")]
+    public async Task Settings_edited_with_kubectl_apply_to_the_next_pod_and_status_reports_them()
+    {
+        await _cluster.Client.CustomObjects.CreateClusterCustomObjectAsync(
+            new JsonObject
+            {
+                ["apiVersion"] = "mesh.controlplane.io/v1alpha1",
+                ["kind"] = "SidecarInjector",
+                ["metadata"] = new JsonObject { ["name"] = "default" },
+                ["spec"] = new JsonObject { ["proxyFlavor"] = "MOSN" },
+            },
+            "mesh.controlplane.io", "v1alpha1", "sidecarinjectors");
+        try
+        {
+            var status = await Eventually.Until(ReadStatusAsync, s => s?["observedGeneration"]?.GetValue<long>() == 1, "status for generation 1");
+            var ready = status!["conditions"]!.AsArray().Single()!;
+            ready["type"]!.GetValue<string>().Should().Be("Ready");
+            ready["status"]!.GetValue<string>().Should().Be("True");
+            ready["reason"]!.GetValue<string>().Should().Be("Accepted");
+
+            using var client = _operator.WebhookClient();
+            await Eventually.Until(
+                async () => AdmissionReviews.Patch(await AdmissionReviews.PostAsync(client, AdmissionReviews.ForPodCreate(_enabled, AdmissionReviews.Pod("web-3")))).ToJsonString(),
+                patch => patch.Contains("/usr/local/bin/mosn", StringComparison.Ordinal),
+                "the next pod to get MOSN");
+        }
+        finally
+        {
+            await _cluster.Client.CustomObjects.DeleteClusterCustomObjectAsync("mesh.controlplane.io", "v1alpha1", "sidecarinjectors", "default");
+        }
+    }
+
+    [Fact]
+    public async Task An_invalid_edit_is_reported_in_status_and_the_last_valid_settings_stay_in_use()
+    {
+        // A real API server's schema refuses this edit already; the fake stores it, as an old or broken cluster might.
+        var fake = _cluster.Fake ?? throw new InvalidOperationException("runs against the fake API server only");
+        await _cluster.Client.CustomObjects.CreateClusterCustomObjectAsync(
+            new JsonObject
+            {
+                ["apiVersion"] = "mesh.controlplane.io/v1alpha1",
+                ["kind"] = "SidecarInjector",
+                ["metadata"] = new JsonObject { ["name"] = "default" },
+                ["spec"] = new JsonObject { ["proxyFlavor"] = "MOSN" },
+            },
+            "mesh.controlplane.io", "v1alpha1", "sidecarinjectors");
+        await Eventually.Until(ReadStatusAsync, s => s?["observedGeneration"]?.GetValue<long>() == 1, "status for generation 1");
+
+        await _cluster.Client.CustomObjects.PatchClusterCustomObjectAsync(
+            new V1Patch("{\"spec\":{\"proxyFlavor\":\"Nginx\"}}", V1Patch.PatchType.MergePatch),
+            "mesh.controlplane.io", "v1alpha1", "sidecarinjectors", "default");
+
+        var status = await Eventually.Until(ReadStatusAsync, s => s?["observedGeneration"]?.GetValue<long>() == 2, "status for generation 2");
+        var ready = status!["conditions"]!.AsArray().Single()!;
+        ready["status"]!.GetValue<string>().Should().Be("False");
+        ready["reason"]!.GetValue<string>().Should().Be("InvalidSpec");
+        ready["message"]!.GetValue<string>().Should().Contain("Nginx");
+        using var client = _operator.WebhookClient();
+        AdmissionReviews.Patch(await AdmissionReviews.PostAsync(client, AdmissionReviews.ForPodCreate(_enabled, AdmissionReviews.Pod("web-4"))))
+            .ToJsonString().Should().Contain("/usr/local/bin/mosn", "the last valid settings (MOSN) stay in use");
+        fake.Should().NotBeNull();
+    }
+
+    private async Task<JsonObject?> ReadStatusAsync()
+    {
+        var obj = await _cluster.Client.CustomObjects.GetClusterCustomObjectAsync<JsonObject>("mesh.controlplane.io", "v1alpha1", "sidecarinjectors", "default");
+        return obj["status"] as JsonObject;
+    }
+}

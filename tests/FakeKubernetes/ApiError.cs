@@ -9,16 +9,26 @@ public sealed class ApiError(int code, string reason, string message) : Exceptio
 
     public string Reason { get; } = reason;
 
-    public JsonObject ToStatus() => new()
+    public JsonObject ToStatus()
     {
-        ["kind"] = "Status",
-        ["apiVersion"] = "v1",
-        ["metadata"] = new JsonObject(),
-        ["status"] = "Failure",
-        ["message"] = Message,
-        ["reason"] = Reason,
-        ["code"] = Code,
-    };
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = Message,
+        };
+
+        // A webhook may deny without a reason; the real server then leaves the field out.
+        if (Reason.Length > 0)
+        {
+            status["reason"] = Reason;
+        }
+
+        status["code"] = Code;
+        return status;
+    }
 
     public static ApiError NotFound(string what) => new(404, "NotFound", $"{what} not found");
 
@@ -27,6 +37,9 @@ public sealed class ApiError(int code, string reason, string message) : Exceptio
     public static ApiError Conflict(string what) => new(409, "Conflict", $"Operation cannot be fulfilled on {what}: the object has been modified; please apply your changes to the latest version and try again");
 
     public static ApiError BadRequest(string message) => new(400, "BadRequest", message);
+
+    /// <summary>The real server's apierrors.NewInternalError: 500, with its fixed message prefix.</summary>
+    public static ApiError InternalError(string message) => new(500, "InternalError", $"Internal error occurred: {message}");
 
     public static ApiError Gone(string message) => new(410, "Expired", message);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ControlPlane.FakeKubernetes.Admission;
 using Microsoft.AspNetCore.Http;
 
 namespace ControlPlane.FakeKubernetes;
@@ -7,6 +8,7 @@ namespace ControlPlane.FakeKubernetes;
 /// <summary>Serves the Kubernetes REST protocol for every resource type the fake knows.</summary>
 public sealed class ApiRequestHandler(FakeObjectStore store, FakeApiServerOptions options)
 {
+    private readonly AdmissionDispatcher _admission = new(store);
     private int _requests;
 
     public int Requests => _requests;
@@ -43,7 +45,9 @@ public sealed class ApiRequestHandler(FakeObjectStore store, FakeApiServerOption
                     await WriteAsync(context, 200, store.Get(path.Type, path.Namespace, path.Name!));
                     return;
                 case "POST" when path.Name is null:
-                    await WriteAsync(context, 201, store.Create(path.Type, path.Namespace, await ReadObjectAsync(context)));
+                    // Mutating webhooks run before the object is stored, as on a real server.
+                    var admitted = await _admission.AdmitCreateAsync(path.Type, path.Namespace, await ReadObjectAsync(context), context.RequestAborted);
+                    await WriteAsync(context, 201, store.Create(path.Type, path.Namespace, admitted));
                     return;
                 case "PUT" when path.Name is not null:
                     var replacement = await ReadObjectAsync(context);
@@ -149,7 +153,8 @@ public sealed class ApiRequestHandler(FakeObjectStore store, FakeApiServerOption
     {
         if (contentType.StartsWith("application/json-patch+json", StringComparison.Ordinal))
         {
-            return (JsonObject)Patches.Apply(current, patch as JsonArray ?? throw ApiError.BadRequest("a JSON patch is an array"));
+            return Patches.Apply(current, patch as JsonArray ?? throw ApiError.BadRequest("a JSON patch is an array")) as JsonObject
+                ?? throw new ApiError(422, "Invalid", "the JSON patch does not leave an object");
         }
 
         if (contentType.StartsWith("application/merge-patch+json", StringComparison.Ordinal) ||

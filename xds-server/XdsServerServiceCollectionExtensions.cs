@@ -45,6 +45,7 @@ public static class XdsServerServiceCollectionExtensions
                 : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
             return new k8s.Kubernetes(config);
         });
+        services.AddSingleton<WatchedObjectCache>();
         services.AddSingleton<KubernetesConfigSource>();
         services.AddSingleton<ISourceReadiness>(sp => sp.GetRequiredService<KubernetesConfigSource>());
         services.AddHostedService(sp => sp.GetRequiredService<KubernetesConfigSource>());

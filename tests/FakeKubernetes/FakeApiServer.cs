@@ -37,6 +37,8 @@ public sealed class FakeApiServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // Clients under test may leave watch requests open when they stop; do not wait long for them.
+        builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(1));
         var store = new FakeObjectStore();
         var handler = new ApiRequestHandler(store, options);
         var app = builder.Build();

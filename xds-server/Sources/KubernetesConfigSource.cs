@@ -14,6 +14,8 @@ namespace ControlPlane.XdsServer.Sources;
 /// <summary>
 /// Serves the cluster's live Services and EndpointSlices: one informer per kind feeds the store
 /// under the origin "kubernetes". An object that turns invalid keeps its last valid version.
+/// Pods and Namespaces are watched into a cache for their coming translation; readiness waits only
+/// for the kinds that feed config today.
 /// </summary>
 public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
 {
@@ -22,8 +24,9 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
     private readonly MeshObjectTranslator _translator;
     private readonly ILogger<KubernetesConfigSource> _logger;
     private readonly IReadOnlyList<IResourceInformer> _informers;
+    private readonly IReadOnlyList<IResourceInformer> _cacheInformers;
 
-    public KubernetesConfigSource(IKubernetes client, MeshObjectStore store, MeshObjectTranslator translator, IOptions<ResourceInformerOptions> informerOptions, ILogger<KubernetesConfigSource> logger)
+    public KubernetesConfigSource(IKubernetes client, MeshObjectStore store, MeshObjectTranslator translator, WatchedObjectCache cache, IOptions<ResourceInformerOptions> informerOptions, ILogger<KubernetesConfigSource> logger)
     {
         _store = store;
         _translator = translator;
@@ -33,6 +36,12 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
             new ResourceInformer<V1Service, V1ServiceList>(KubernetesResourceClients.Services(client), OnEvent, informerOptions.Value, logger),
             new ResourceInformer<V1EndpointSlice, V1EndpointSliceList>(KubernetesResourceClients.EndpointSlices(client), OnEvent, informerOptions.Value, logger),
         ];
+        var cached = new List<IResourceInformer>
+        {
+            new ResourceInformer<V1Pod, V1PodList>(KubernetesResourceClients.Pods(client), cache.HandlerFor<V1Pod>("Pod"), informerOptions.Value, logger),
+            new ResourceInformer<V1Namespace, V1NamespaceList>(KubernetesResourceClients.Namespaces(client), cache.HandlerFor<V1Namespace>("Namespace"), informerOptions.Value, logger),
+        };
+        _cacheInformers = cached;
     }
 
     public string Name => "kubernetes";
@@ -40,7 +49,7 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
     public bool IsSynced => _informers.All(i => i.HasSynced);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_informers.Select(i => i.RunAsync(stoppingToken)));
+        Task.WhenAll(_informers.Concat(_cacheInformers).Select(i => i.RunAsync(stoppingToken)));
 
     private void OnEvent<T>(InformerEventType type, T obj)
         where T : IKubernetesObject<V1ObjectMeta>

@@ -43,6 +43,8 @@ public sealed class XdsServerInstance : IAsyncDisposable
 
     public GenerationStats Stats => _app.Services.GetRequiredService<ConfigGenerator>().Stats;
 
+    public ControlPlane.XdsServer.Sources.WatchedObjectCache WatchedObjects => _app.Services.GetRequiredService<ControlPlane.XdsServer.Sources.WatchedObjectCache>();
+
     public ConnectionRegistry Connections => _app.Services.GetRequiredService<ConnectionRegistry>();
 
     /// <param name="files">Config files (name → YAML) present before the server starts.</param>

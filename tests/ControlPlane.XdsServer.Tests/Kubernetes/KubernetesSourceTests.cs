@@ -49,9 +49,42 @@ public sealed class KubernetesSourceTests
             found => found,
             "the cluster of the new service");
 
+        // The slice may reach the server after the service: an empty assignment is followed by a push.
         var endpoints = await proxy.RequestAsync(TypeUrls.Endpoint, [cluster80]);
+        while (endpoints.Resources.Single().Unpack<ClusterLoadAssignment>().Endpoints.Count == 0)
+        {
+            await proxy.AckAsync(endpoints, [cluster80]);
+            endpoints = await proxy.NextAsync();
+        }
+
         endpoints.Resources.Single().Unpack<ClusterLoadAssignment>().Endpoints.SelectMany(l => l.LbEndpoints)
             .Select(e => $"{e.Endpoint.Address.SocketAddress.Address}:{e.Endpoint.Address.SocketAddress.PortValue}")
             .Should().Equal("192.0.2.10:8080");
+    }
+
+    [Fact]
+    [Trait("Category", "Cluster")]
+    public async Task Pods_and_namespaces_are_watched_into_the_cache()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await using var server = await XdsServerInstance.StartAsync(configure: options =>
+        {
+            options.ConfigDir = null;
+            options.Kubeconfig = cluster.KubeconfigPath;
+        });
+        var ns = await cluster.CreateNamespaceAsync("cache");
+
+        await cluster.Client.CoreV1.CreateNamespacedPodAsync(
+            new V1Pod
+            {
+                Metadata = new V1ObjectMeta { Name = "web", Labels = new Dictionary<string, string> { ["app"] = "web" } },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "web", Image = "nginx" }] },
+            },
+            ns);
+
+        await Eventually.Until(
+            () => server.WatchedObjects.OfKind<V1Pod>("Pod").Any(p => p.Metadata.NamespaceProperty == ns) &&
+                  server.WatchedObjects.OfKind<V1Namespace>("Namespace").Any(n => n.Metadata.Name == ns),
+            "the pod and its namespace in the watch cache");
     }
 }

@@ -148,10 +148,28 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
     {
         Exception? watchError = null;
         var events = _client.Watch(_version!, (int)_options.WatchTimeout.TotalSeconds, e => watchError ??= e, cancellationToken);
+        var enumerator = events.GetAsyncEnumerator(cancellationToken);
+        // Some of KubernetesClient's watches notice cancellation only when the next line arrives:
+        // racing every read against the token makes stopping prompt whatever the watch does.
+        var stopped = Task.Delay(Timeout.Infinite, cancellationToken);
+        Task<bool>? next = null;
         try
         {
-            await foreach (var (type, item) in events)
+            while (true)
             {
+                next = enumerator.MoveNextAsync().AsTask();
+                if (await Task.WhenAny(next, stopped) == stopped)
+                {
+                    _ = next.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                if (!await next)
+                {
+                    break;
+                }
+
+                var (type, item) = enumerator.Current;
                 switch (type)
                 {
                     case WatchEventType.Added:
@@ -176,6 +194,14 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
         catch (Exception e) when (IsGone(e))
         {
             return false;
+        }
+        finally
+        {
+            // An enumerator cannot be disposed while a read is pending; the cancelled request ends that read.
+            if (next is null || next.IsCompleted)
+            {
+                await enumerator.DisposeAsync();
+            }
         }
 
         if (watchError is not null)

@@ -16,17 +16,6 @@ public static class CustomResourceClients
             onError,
             ct));
 
-    /// <summary>A namespaced custom resource, across all namespaces.</summary>
-    public static ResourceClient<T, TList> Namespaced<T, TList>(IKubernetes client, string group, string version, string plural)
-        where TList : IKubernetesObject => new(
-        plural,
-        ct => client.CustomObjects.ListCustomObjectForAllNamespacesAsync<TList>(group, version, plural, cancellationToken: ct),
-        (resourceVersion, timeout, onError, ct) => Watch<T, TList>(
-            client.CustomObjects.ListCustomObjectForAllNamespacesWithHttpMessagesAsync<TList>(
-                group, version, plural, allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeout, watch: true, cancellationToken: ct),
-            onError,
-            ct));
-
     private static IAsyncEnumerable<(WatchEventType, T)> Watch<T, TList>(Task<k8s.Autorest.HttpOperationResponse<TList>> response, Action<Exception> onError, CancellationToken ct)
     {
         // KubernetesClient has no other typed watch for custom objects. It holds a pool thread while it

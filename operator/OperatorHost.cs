@@ -9,10 +9,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ControlPlane.Mesh.Hosting;
 using Prometheus;
 using Serilog;
-using Serilog.Events;
-using Serilog.Formatting.Compact;
 
 namespace ControlPlane.Operator;
 
@@ -25,7 +24,7 @@ public static class OperatorHost
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton<BoundPorts>();
         builder.Logging.ClearProviders();
-        builder.Services.AddSerilog((_, logger) => ConfigureLogging(logger, options), preserveStaticLogger: true, writeToProviders: true);
+        builder.Services.AddSerilog((_, logger) => ConsoleLogging.Configure(logger, options.LogLevel, options.LogFormat), preserveStaticLogger: true, writeToProviders: true);
         builder.Services.AddSidecarInjectionOperator();
 
         var address = IPAddress.Parse(options.ListenAddress);
@@ -57,22 +56,6 @@ public static class OperatorHost
             : Results.Text("ready"));
         app.MapMetrics("/metrics");
         return app;
-    }
-
-    private static void ConfigureLogging(LoggerConfiguration logger, OperatorOptions options)
-    {
-        var level = Enum.TryParse<LogEventLevel>(options.LogLevel, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
-        logger.MinimumLevel.Is(level)
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .Enrich.FromLogContext();
-        if (options.LogFormat == "json")
-        {
-            logger.WriteTo.Console(new CompactJsonFormatter());
-        }
-        else
-        {
-            logger.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}");
-        }
     }
 }
 

@@ -1,3 +1,4 @@
+using ControlPlane.Mesh.Kubernetes;
 using ControlPlane.Mesh.Kubernetes.Informers;
 using ControlPlane.Operator.Certificates;
 using ControlPlane.Operator.Leadership;
@@ -16,14 +17,7 @@ public static class OperatorServiceCollectionExtensions
     public static IServiceCollection AddSidecarInjectionOperator(this IServiceCollection services)
     {
         services.AddOptions<ResourceInformerOptions>();
-        services.AddSingleton<IKubernetes>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<OperatorOptions>>().Value;
-            var config = string.IsNullOrEmpty(options.Kubeconfig)
-                ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
-            return new k8s.Kubernetes(config);
-        });
+        services.AddSingleton(sp => KubernetesClients.Create(sp.GetRequiredService<IOptions<OperatorOptions>>().Value.Kubeconfig));
         AddHosted<LeaderElectionService>(services);
         AddHosted<InjectionSettingsStore>(services);
         AddHosted<NamespaceLookup>(services);

@@ -7,10 +7,9 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ControlPlane.Mesh.Hosting;
 using Prometheus;
 using Serilog;
-using Serilog.Events;
-using Serilog.Formatting.Compact;
 
 namespace ControlPlane.XdsServer;
 
@@ -25,7 +24,7 @@ public static class XdsServerHost
         // Serilog writes the console; providers tests add still receive every event (writeToProviders).
         // The static Log.Logger is left alone so that several hosts in one process keep their own logs.
         builder.Logging.ClearProviders();
-        builder.Services.AddSerilog((_, logger) => ConfigureLogging(logger, options), preserveStaticLogger: true, writeToProviders: true);
+        builder.Services.AddSerilog((_, logger) => ConsoleLogging.Configure(logger, options.LogLevel, options.LogFormat), preserveStaticLogger: true, writeToProviders: true);
 
         var address = IPAddress.Parse(options.ListenAddress);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -61,23 +60,6 @@ public static class XdsServerHost
         app.MapMetrics("/metrics");
         app.MapXdsDebugEndpoints();
         return app;
-    }
-
-    private static void ConfigureLogging(LoggerConfiguration logger, XdsServerOptions options)
-    {
-        var level = Enum.TryParse<LogEventLevel>(options.LogLevel, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
-        logger.MinimumLevel.Is(level)
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
-            .Enrich.FromLogContext();
-        if (options.LogFormat == "json")
-        {
-            logger.WriteTo.Console(new CompactJsonFormatter());
-        }
-        else
-        {
-            logger.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}");
-        }
     }
 }
 

@@ -37,14 +37,7 @@ public static class XdsServerServiceCollectionExtensions
     public static IServiceCollection AddKubernetesConfigSource(this IServiceCollection services)
     {
         services.AddOptions<ResourceInformerOptions>();
-        services.AddSingleton<IKubernetes>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<XdsServerOptions>>().Value;
-            var config = string.IsNullOrEmpty(options.Kubeconfig)
-                ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
-            return new k8s.Kubernetes(config);
-        });
+        services.AddSingleton(sp => KubernetesClients.Create(sp.GetRequiredService<IOptions<XdsServerOptions>>().Value.Kubeconfig));
         services.AddSingleton<WatchedObjectCache>();
         services.AddSingleton<KubernetesConfigSource>();
         services.AddSingleton<ISourceReadiness>(sp => sp.GetRequiredService<KubernetesConfigSource>());

@@ -1,4 +1,4 @@
-namespace ControlPlane.Operator.Tests.Infrastructure;
+namespace ControlPlane.FakeKubernetes;
 
 /// <summary>Waits for a condition with a deadline; the only way these tests wait for asynchronous effects.</summary>
 public static class Eventually

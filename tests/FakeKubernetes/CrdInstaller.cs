@@ -1,9 +1,8 @@
-using ControlPlane.FakeKubernetes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
-namespace ControlPlane.Operator.Tests.Infrastructure;
+namespace ControlPlane.FakeKubernetes;
 
 /// <summary>Applies crds/ to a real cluster and waits until they are Established (the fake serves them already).</summary>
 public static class CrdInstaller
@@ -15,7 +14,7 @@ public static class CrdInstaller
             return;
         }
 
-        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "crds"), "*.yaml"))
+        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "crds"), "*.yaml"))
         {
             var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file));
             try
@@ -32,5 +31,18 @@ public static class CrdInstaller
                 found => found.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true,
                 $"CRD {crd.Metadata.Name} to be Established");
         }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ControlPlane.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("ControlPlane.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -29,6 +29,17 @@ public sealed record CertificateBundle(string CaPem, string CertificatePem, stri
         return dnsNames.All(name => certificate.MatchesHostname(name));
     }
 
+    /// <summary>A CA bundle trusting <paramref name="newCa"/> and the newest CA of <paramref name="previousBundle"/>.</summary>
+    public static string CombineCas(string newCa, string previousBundle) => newCa.TrimEnd() + "\n" + FirstCertificate(previousBundle);
+
+    /// <summary>The first certificate of a PEM bundle (the newest CA, as bundles are written newest first).</summary>
+    public static string FirstCertificate(string pem)
+    {
+        const string end = "-----END CERTIFICATE-----";
+        var at = pem.IndexOf(end, StringComparison.Ordinal);
+        return (at < 0 ? pem.TrimEnd() : pem[..(at + end.Length)]) + "\n";
+    }
+
     public IDictionary<string, byte[]> ToSecretData() => new Dictionary<string, byte[]>
     {
         [CaKey] = Encoding.UTF8.GetBytes(CaPem),

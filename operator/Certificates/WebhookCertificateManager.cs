@@ -96,7 +96,10 @@ public sealed class WebhookCertificateManager : BackgroundService
 
         if (!_options.CertProvided && NeedsNewCertificate(bundle, out var why))
         {
-            bundle = CertificateFactory.Create(DnsNames, [IPAddress.Loopback], _options.CertLifetime, _time.GetUtcNow());
+            var issued = CertificateFactory.Create(DnsNames, [IPAddress.Loopback], _options.CertLifetime, _time.GetUtcNow());
+            // Replicas pick up the new certificate only at their next check: until then the API server
+            // must trust the old one too, so the previous CA stays in the bundle for one rotation.
+            bundle = bundle is null ? issued : issued with { CaPem = CertificateBundle.CombineCas(issued.CaPem, bundle.CaPem) };
             await WriteSecretAsync(secret, bundle, cancellationToken);
             _store.Set(bundle);
             _logger.LogInformation("Issued a new webhook certificate ({Reason}), valid until {NotAfter:u}", why, bundle.NotAfter);

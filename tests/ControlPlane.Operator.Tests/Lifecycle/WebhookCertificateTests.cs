@@ -63,6 +63,10 @@ public sealed class WebhookCertificateTests : IAsyncLifetime
         var first = await ServedCertificateAsync(op);
 
         await Eventually.Until(async () => (await ServedCertificateAsync(op)).Thumbprint, thumbprint => thumbprint != first.Thumbprint, "a rotated certificate to be served");
+        var secret = await _cluster.Client.CoreV1.ReadNamespacedSecretAsync(op.Options.CertSecret, _ns);
+        var trusted = new X509Certificate2Collection();
+        trusted.ImportFromPem(Encoding.UTF8.GetString(secret.Data["ca.crt"]));
+        trusted.Select(c => c.Thumbprint).Should().HaveCount(2, "the bundle trusts the new CA and, for one rotation, the previous one");
         op.Logs.Messages.Should().Contain(m => m.Contains("Issued a new webhook certificate", StringComparison.Ordinal) && m.Contains("expires", StringComparison.Ordinal));
     }
 
@@ -82,6 +86,21 @@ public sealed class WebhookCertificateTests : IAsyncLifetime
         (await ServedCertificateAsync(op)).Thumbprint.Should().Be(expected.Thumbprint);
         var secret = await _cluster.Client.CoreV1.ReadNamespacedSecretAsync("mine", _ns);
         Encoding.UTF8.GetString(secret.Data["tls.crt"]).Should().Be(bundle.CertificatePem, "a provided certificate is not the operator's to replace, even though it does not name the Service");
+    }
+
+    [Fact]
+    public void A_rotated_bundle_keeps_only_the_newest_ca_of_the_previous_one()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var first = ControlPlane.Operator.Certificates.CertificateFactory.Create(["a"], [], TimeSpan.FromDays(1), now);
+        var second = ControlPlane.Operator.Certificates.CertificateFactory.Create(["a"], [], TimeSpan.FromDays(1), now);
+        var combined = ControlPlane.Operator.Certificates.CertificateBundle.CombineCas(second.CaPem, ControlPlane.Operator.Certificates.CertificateBundle.CombineCas(first.CaPem, second.CaPem));
+
+        var trusted = new X509Certificate2Collection();
+        trusted.ImportFromPem(combined);
+        trusted.Select(c => c.Thumbprint).Should().Equal(
+            X509Certificate2.CreateFromPem(second.CaPem).Thumbprint,
+            X509Certificate2.CreateFromPem(first.CaPem).Thumbprint);
     }
 
     private static async Task<X509Certificate2> ServedCertificateAsync(OperatorInstance op)

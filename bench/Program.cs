@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(ControlPlane.Benchmarks.GenerationBenchmarks).Assembly).Run(args);

@@ -37,12 +37,12 @@ public static class OperatorHost
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 // Read per handshake, so a rotated certificate is served without a restart.
                 listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Current);
-                ports.Webhook = listen;
+                ports.Record("webhook", listen);
             });
             kestrel.Listen(address, options.HttpPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
-                ports.Http = listen;
+                ports.Record("http", listen);
             });
         });
 
@@ -57,16 +57,4 @@ public static class OperatorHost
         app.MapMetrics("/metrics");
         return app;
     }
-}
-
-/// <summary>The endpoints Kestrel bound; with port 0 the real port is known only after start.</summary>
-public sealed class BoundPorts
-{
-    internal ListenOptions? Webhook { get; set; }
-
-    internal ListenOptions? Http { get; set; }
-
-    public int WebhookPort => Webhook?.IPEndPoint?.Port ?? 0;
-
-    public int HttpPort => Http?.IPEndPoint?.Port ?? 0;
 }

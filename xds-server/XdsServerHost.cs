@@ -33,12 +33,12 @@ public static class XdsServerHost
             kestrel.Listen(address, options.GrpcPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
-                ports.Grpc = listen;
+                ports.Record("grpc", listen);
             });
             kestrel.Listen(address, options.HttpPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
-                ports.Http = listen;
+                ports.Record("http", listen);
             });
         });
 
@@ -61,16 +61,4 @@ public static class XdsServerHost
         app.MapXdsDebugEndpoints();
         return app;
     }
-}
-
-/// <summary>The endpoints Kestrel bound; with port 0 the real port is known only after start.</summary>
-public sealed class BoundPorts
-{
-    internal ListenOptions? Grpc { get; set; }
-
-    internal ListenOptions? Http { get; set; }
-
-    public int GrpcPort => Grpc?.IPEndPoint?.Port ?? 0;
-
-    public int HttpPort => Http?.IPEndPoint?.Port ?? 0;
 }

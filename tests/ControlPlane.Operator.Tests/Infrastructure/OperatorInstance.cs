@@ -20,9 +20,9 @@ public sealed class OperatorInstance : IAsyncDisposable
         _app = app;
         Options = options;
         Logs = logs;
-        var ports = app.Services.GetRequiredService<BoundPorts>();
-        WebhookAddress = new Uri($"https://127.0.0.1:{ports.WebhookPort}");
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.HttpPort}") };
+        var ports = app.Services.GetRequiredService<ControlPlane.Mesh.Hosting.BoundPorts>();
+        WebhookAddress = new Uri($"https://127.0.0.1:{ports.PortOf("webhook")}");
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.PortOf("http")}") };
     }
 
     public OperatorOptions Options { get; }

@@ -89,15 +89,7 @@ public sealed class InjectionWebhookTests : IAsyncLifetime
     [Trait("Category", "Cluster")]
     public async Task Settings_edited_with_kubectl_apply_to_the_next_pod_and_status_reports_them()
     {
-        await _cluster.Client.CustomObjects.CreateClusterCustomObjectAsync(
-            new JsonObject
-            {
-                ["apiVersion"] = "mesh.controlplane.io/v1alpha1",
-                ["kind"] = "SidecarInjector",
-                ["metadata"] = new JsonObject { ["name"] = "default" },
-                ["spec"] = new JsonObject { ["proxyFlavor"] = "MOSN" },
-            },
-            "mesh.controlplane.io", "v1alpha1", "sidecarinjectors");
+        await CreateDefaultInjectorAsync("MOSN");
         try
         {
             var status = await Eventually.Until(ReadStatusAsync, s => s?["observedGeneration"]?.GetValue<long>() == 1, "status for generation 1");
@@ -123,15 +115,7 @@ public sealed class InjectionWebhookTests : IAsyncLifetime
     {
         // A real API server's schema refuses this edit already; the fake stores it, as an old or broken cluster might.
         var fake = _cluster.Fake ?? throw new InvalidOperationException("runs against the fake API server only");
-        await _cluster.Client.CustomObjects.CreateClusterCustomObjectAsync(
-            new JsonObject
-            {
-                ["apiVersion"] = "mesh.controlplane.io/v1alpha1",
-                ["kind"] = "SidecarInjector",
-                ["metadata"] = new JsonObject { ["name"] = "default" },
-                ["spec"] = new JsonObject { ["proxyFlavor"] = "MOSN" },
-            },
-            "mesh.controlplane.io", "v1alpha1", "sidecarinjectors");
+        await CreateDefaultInjectorAsync("MOSN");
         await Eventually.Until(ReadStatusAsync, s => s?["observedGeneration"]?.GetValue<long>() == 1, "status for generation 1");
 
         await _cluster.Client.CustomObjects.PatchClusterCustomObjectAsync(
@@ -148,6 +132,17 @@ public sealed class InjectionWebhookTests : IAsyncLifetime
             .ToJsonString().Should().Contain("/usr/local/bin/mosn", "the last valid settings (MOSN) stay in use");
         fake.Should().NotBeNull();
     }
+
+    private Task CreateDefaultInjectorAsync(string flavor) =>
+        _cluster.Client.CustomObjects.CreateClusterCustomObjectAsync(
+            new JsonObject
+            {
+                ["apiVersion"] = "mesh.controlplane.io/v1alpha1",
+                ["kind"] = "SidecarInjector",
+                ["metadata"] = new JsonObject { ["name"] = "default" },
+                ["spec"] = new JsonObject { ["proxyFlavor"] = flavor },
+            },
+            "mesh.controlplane.io", "v1alpha1", "sidecarinjectors");
 
     private async Task<JsonObject?> ReadStatusAsync()
     {

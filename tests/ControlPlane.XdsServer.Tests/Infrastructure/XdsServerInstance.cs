@@ -18,9 +18,9 @@ public sealed class XdsServerInstance : IAsyncDisposable
         _app = app;
         ConfigDir = configDir;
         Logs = logs;
-        var ports = app.Services.GetRequiredService<BoundPorts>();
-        GrpcAddress = new Uri($"http://127.0.0.1:{ports.GrpcPort}");
-        HttpAddress = new Uri($"http://127.0.0.1:{ports.HttpPort}");
+        var ports = app.Services.GetRequiredService<ControlPlane.Mesh.Hosting.BoundPorts>();
+        GrpcAddress = new Uri($"http://127.0.0.1:{ports.PortOf("grpc")}");
+        HttpAddress = new Uri($"http://127.0.0.1:{ports.PortOf("http")}");
         Channel = GrpcChannel.ForAddress(GrpcAddress);
         Http = new HttpClient { BaseAddress = HttpAddress };
     }

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace ControlPlane.Mesh.Hosting;
+
+/// <summary>The endpoints Kestrel bound, by name; with port 0 the real port is known only after start.</summary>
+public sealed class BoundPorts
+{
+    private readonly Dictionary<string, ListenOptions> _endpoints = new(StringComparer.Ordinal);
+
+    public void Record(string name, ListenOptions endpoint)
+    {
+        lock (_endpoints)
+        {
+            _endpoints[name] = endpoint;
+        }
+    }
+
+    public int PortOf(string name)
+    {
+        lock (_endpoints)
+        {
+            return _endpoints.TryGetValue(name, out var endpoint) ? endpoint.IPEndPoint?.Port ?? 0 : 0;
+        }
+    }
+}

@@ -8,10 +8,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ControlPlane.Mesh.Hosting;
 using Prometheus;
-using Serilog;
 
 namespace ControlPlane.Operator;
 
@@ -20,11 +18,7 @@ public static class OperatorHost
 {
     public static WebApplication Build(OperatorOptions options, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Services.AddSingleton(Options.Create(options));
-        builder.Services.AddSingleton<BoundPorts>();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSerilog((_, logger) => ConsoleLogging.Configure(logger, options.LogLevel, options.LogFormat), preserveStaticLogger: true, writeToProviders: true);
+        var builder = ControlPlaneHost.CreateBuilder(options, options.LogLevel, options.LogFormat);
         builder.Services.AddSidecarInjectionOperator();
 
         var address = IPAddress.Parse(options.ListenAddress);

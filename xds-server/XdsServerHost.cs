@@ -6,10 +6,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ControlPlane.Mesh.Hosting;
 using Prometheus;
-using Serilog;
 
 namespace ControlPlane.XdsServer;
 
@@ -18,13 +16,7 @@ public static class XdsServerHost
 {
     public static WebApplication Build(XdsServerOptions options, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Services.AddSingleton(Options.Create(options));
-        builder.Services.AddSingleton<BoundPorts>();
-        // Serilog writes the console; providers tests add still receive every event (writeToProviders).
-        // The static Log.Logger is left alone so that several hosts in one process keep their own logs.
-        builder.Logging.ClearProviders();
-        builder.Services.AddSerilog((_, logger) => ConsoleLogging.Configure(logger, options.LogLevel, options.LogFormat), preserveStaticLogger: true, writeToProviders: true);
+        var builder = ControlPlaneHost.CreateBuilder(options, options.LogLevel, options.LogFormat);
 
         var address = IPAddress.Parse(options.ListenAddress);
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -101,6 +101,10 @@ public sealed class ApiRequestHandler(FakeObjectStore store, FakeApiServerOption
             while (true)
             {
                 var done = tick is null ? await Task.WhenAny(next) : await Task.WhenAny(next, tick);
+                // A cancelled tick (client gone or timeout) must end the watch: re-arming the timer on
+                // a cancelled token completes at once, inside the cancellation callback, and would spin
+                // there for ever without letting the read of the channel see the cancellation.
+                lifetime.Token.ThrowIfCancellationRequested();
                 if (done == tick)
                 {
                     await WriteEventAsync(context, "BOOKMARK", new JsonObject

@@ -1,5 +1,6 @@
 using ControlPlane.Mesh.Kubernetes;
 using ControlPlane.Mesh.Kubernetes.Informers;
+using ControlPlane.Mesh.Kubernetes.Istio;
 using ControlPlane.Mesh.Model;
 using ControlPlane.Mesh.Store;
 using ControlPlane.XdsServer.Delivery;
@@ -14,8 +15,8 @@ namespace ControlPlane.XdsServer.Sources;
 /// <summary>
 /// Serves the cluster's live Services and EndpointSlices: one informer per kind feeds the store
 /// under the origin "kubernetes". An object that turns invalid keeps its last valid version.
-/// Pods and Namespaces are watched into a cache for their coming translation; readiness waits only
-/// for the kinds that feed config today. (The Istio kinds are not watched yet: see the issue notes.)
+/// Pods, Namespaces and the Istio networking kinds are watched into a cache for their coming
+/// translation; readiness waits only for the kinds that feed config today.
 /// </summary>
 public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
 {
@@ -41,6 +42,15 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
             new ResourceInformer<V1Pod, V1PodList>(KubernetesResourceClients.Pods(client), cache.HandlerFor<V1Pod>("Pod"), informerOptions.Value, logger),
             new ResourceInformer<V1Namespace, V1NamespaceList>(KubernetesResourceClients.Namespaces(client), cache.HandlerFor<V1Namespace>("Namespace"), informerOptions.Value, logger),
         };
+        foreach (var (kind, plural) in IstioKinds.All)
+        {
+            cached.Add(new ResourceInformer<IstioResource, IstioResourceList>(
+                CustomResourceClients.Namespaced<IstioResource, IstioResourceList>(client, IstioKinds.Group, IstioKinds.Version, plural),
+                cache.HandlerFor<IstioResource>(kind),
+                informerOptions.Value,
+                logger));
+        }
+
         _cacheInformers = cached;
     }
 

@@ -1,4 +1,5 @@
 using ControlPlane.FakeKubernetes;
+using ControlPlane.Mesh.Kubernetes.Istio;
 using ControlPlane.XdsServer.Generation;
 using ControlPlane.XdsServer.Tests.Infrastructure;
 using Envoy.Config.Cluster.V3;
@@ -64,7 +65,7 @@ public sealed class KubernetesSourceTests
 
     [Fact]
     [Trait("Category", "Cluster")]
-    public async Task Pods_and_namespaces_are_watched_into_the_cache()
+    public async Task Pods_namespaces_and_istio_resources_are_watched_into_the_cache()
     {
         await using var cluster = await TestCluster.StartAsync();
         await using var server = await XdsServerInstance.StartAsync(configure: options =>
@@ -82,9 +83,23 @@ public sealed class KubernetesSourceTests
             },
             ns);
 
+        await CrdInstaller.EnsureAsync(cluster);
+        await cluster.Client.CustomObjects.CreateNamespacedCustomObjectAsync(
+            new System.Text.Json.Nodes.JsonObject
+            {
+                ["apiVersion"] = "networking.istio.io/v1alpha3",
+                ["kind"] = "VirtualService",
+                ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "reviews" },
+                ["spec"] = new System.Text.Json.Nodes.JsonObject { ["hosts"] = new System.Text.Json.Nodes.JsonArray("reviews") },
+            },
+            "networking.istio.io", "v1alpha3", ns, "virtualservices");
+
         await Eventually.Until(
             () => server.WatchedObjects.OfKind<V1Pod>("Pod").Any(p => p.Metadata.NamespaceProperty == ns) &&
-                  server.WatchedObjects.OfKind<V1Namespace>("Namespace").Any(n => n.Metadata.Name == ns),
-            "the pod and its namespace in the watch cache");
+                  server.WatchedObjects.OfKind<V1Namespace>("Namespace").Any(n => n.Metadata.Name == ns) &&
+                  server.WatchedObjects.OfKind<IstioResource>("VirtualService").Any(v => v.Metadata.NamespaceProperty == ns),
+            "the pod, its namespace and the VirtualService in the watch cache");
+        server.WatchedObjects.OfKind<IstioResource>("VirtualService").Single(v => v.Metadata.NamespaceProperty == ns).Spec!.Value
+            .GetProperty("hosts")[0].GetString().Should().Be("reviews");
     }
 }

@@ -20,6 +20,13 @@ public static class CustomResourceClients
         ct => client.CustomObjects.ListClusterCustomObjectAsync<TList>(group, version, plural, cancellationToken: ct),
         (resourceVersion, timeout, onError, ct) => WatchAsync<T>(client, $"/apis/{group}/{version}/{plural}", resourceVersion, timeout, onError, ct));
 
+    /// <summary>A namespaced custom resource, across all namespaces.</summary>
+    public static ResourceClient<T, TList> Namespaced<T, TList>(IKubernetes client, string group, string version, string plural)
+        where TList : IKubernetesObject => Cluster<T, TList>(client, group, version, plural) with
+    {
+        List = ct => client.CustomObjects.ListCustomObjectForAllNamespacesAsync<TList>(group, version, plural, cancellationToken: ct),
+    };
+
     private static async IAsyncEnumerable<(WatchEventType, T)> WatchAsync<T>(
         IKubernetes client,
         string path,

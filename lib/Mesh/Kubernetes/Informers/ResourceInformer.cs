@@ -149,8 +149,8 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
         Exception? watchError = null;
         var events = _client.Watch(_version!, (int)_options.WatchTimeout.TotalSeconds, e => watchError ??= e, cancellationToken);
         var enumerator = events.GetAsyncEnumerator(cancellationToken);
-        // Some of KubernetesClient's watches notice cancellation only when the next line arrives:
-        // racing every read against the token makes stopping prompt whatever the watch does.
+        // Racing every read against the token makes stopping prompt even for a watch source that
+        // only notices cancellation when its next line arrives.
         var stopped = Task.Delay(Timeout.Infinite, cancellationToken);
         Task<bool>? next = null;
         try

@@ -14,7 +14,7 @@ public static class CrdInstaller
             return;
         }
 
-        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "crds"), "*.yaml"))
+        foreach (var file in Directory.GetFiles(Path.Combine(ControlPlane.Tests.Shared.RepositoryRoot.Path, "crds"), "*.yaml"))
         {
             var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file));
             try
@@ -31,18 +31,5 @@ public static class CrdInstaller
                 found => found.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true,
                 $"CRD {crd.Metadata.Name} to be Established");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ControlPlane.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("ControlPlane.sln not found above " + AppContext.BaseDirectory);
     }
 }

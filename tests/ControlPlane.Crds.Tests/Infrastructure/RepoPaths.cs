@@ -6,22 +6,9 @@ namespace ControlPlane.Crds.Tests.Infrastructure;
 /// </summary>
 public static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => ControlPlane.Tests.Shared.RepositoryRoot.Path;
 
     public static string Crds => Path.Combine(Root, "crds");
 
     public static string IstioExamples => Path.Combine(Root, "examples", "istio");
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ControlPlane.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no folder above {AppContext.BaseDirectory} holds ControlPlane.sln");
-    }
 }

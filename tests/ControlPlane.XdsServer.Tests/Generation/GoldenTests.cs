@@ -60,16 +60,5 @@ public sealed class GoldenTests
     private static string Render(ResourceSet set) =>
         "[\n" + string.Join(",\n", set.Resources.Values.Select(r => EnvoyTypeRegistry.IndentedFormatter.Format(r.Body))) + "\n]\n";
 
-    private static string ProjectDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ControlPlane.XdsServer.Tests.csproj")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("test project directory not found above " + AppContext.BaseDirectory);
-    }
+    private static string ProjectDirectory() => Path.Combine(ControlPlane.Tests.Shared.RepositoryRoot.Path, "tests", "ControlPlane.XdsServer.Tests");
 }

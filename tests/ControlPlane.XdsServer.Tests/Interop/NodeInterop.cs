@@ -34,17 +34,5 @@ public static class NodeInterop
         return directory;
     }
 
-    private static string FindInteropDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "interop", "package.json");
-            if (File.Exists(candidate))
-            {
-                return Path.GetDirectoryName(candidate)!;
-            }
-        }
-
-        throw new DirectoryNotFoundException("tests/interop/package.json not found above " + AppContext.BaseDirectory);
-    }
+    private static string FindInteropDirectory() => Path.Combine(ControlPlane.Tests.Shared.RepositoryRoot.Path, "tests", "interop");
 }

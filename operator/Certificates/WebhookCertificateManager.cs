@@ -66,11 +66,15 @@ public sealed class WebhookCertificateManager : BackgroundService
 
             try
             {
-                // Wake early when leadership arrives, so a new leader repairs things at once.
-                await Task.WhenAny(Task.Delay(_options.CertCheckInterval, _time, stoppingToken), _leadership.WaitForLeadershipAsync(stoppingToken));
+                // A follower also wakes when leadership arrives, so a new leader repairs things at once.
+                var nextCheck = Task.Delay(_options.CertCheckInterval, _time, stoppingToken);
                 if (_leadership.IsLeader)
                 {
-                    await Task.Delay(_options.CertCheckInterval, _time, stoppingToken);
+                    await nextCheck;
+                }
+                else
+                {
+                    await Task.WhenAny(nextCheck, _leadership.WaitForLeadershipAsync(stoppingToken));
                 }
             }
             catch (OperationCanceledException)
@@ -91,6 +95,7 @@ public sealed class WebhookCertificateManager : BackgroundService
 
         if (!_leadership.IsLeader)
         {
+            _logger.LogDebug("Not leading: the leader keeps Secret {Namespace}/{Secret} and the webhook's caBundle current", _options.Namespace, _options.CertSecret);
             return;
         }
 

@@ -9,7 +9,7 @@ var webhookPort = new Option<int>("--webhook-port") { Description = "HTTPS port 
 var httpPort = new Option<int>("--http-port") { Description = "Port of /healthz/ready and /metrics.", DefaultValueFactory = _ => defaults.HttpPort };
 var webhookService = new Option<string>("--webhook-service") { Description = "Service in front of the webhook (named in its certificate).", DefaultValueFactory = _ => defaults.WebhookService };
 var webhookConfig = new Option<string>("--webhook-config") { Description = "MutatingWebhookConfiguration whose caBundle is kept current.", DefaultValueFactory = _ => defaults.WebhookConfig };
-var webhookUrl = new Option<string?>("--webhook-url") { Description = "Register the webhook at this URL (outside a cluster), e.g. https://127.0.0.1:9443/inject." };
+var webhookUrl = new Option<string?>("--webhook-url") { Description = "Register the webhook at this URL (outside a cluster), e.g. https://127.0.0.1:9443/inject; port 0 there means the port --webhook-port 0 was given." };
 var failurePolicy = new Option<string>("--failure-policy") { Description = "Fail or Ignore, for a webhook registered with --webhook-url.", DefaultValueFactory = _ => defaults.FailurePolicy };
 var certSecret = new Option<string>("--cert-secret") { Description = "Secret holding the webhook certificate (tls.crt, tls.key, ca.crt).", DefaultValueFactory = _ => defaults.CertSecret };
 var certProvided = new Option<bool>("--cert-provided") { Description = "The certificate Secret is managed by someone else: only read it." };

@@ -2,6 +2,7 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using ControlPlane.Mesh.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,17 +17,20 @@ public sealed class WebhookRegistration
     public const string WebhookName = "sidecar-injector.mesh.controlplane.io";
     private readonly IKubernetes _client;
     private readonly OperatorOptions _options;
+    private readonly BoundPorts _ports;
     private readonly ILogger<WebhookRegistration> _logger;
 
-    public WebhookRegistration(IKubernetes client, IOptions<OperatorOptions> options, ILogger<WebhookRegistration> logger)
+    public WebhookRegistration(IKubernetes client, IOptions<OperatorOptions> options, BoundPorts ports, ILogger<WebhookRegistration> logger)
     {
         _client = client;
         _options = options.Value;
+        _ports = ports;
         _logger = logger;
     }
 
     public async Task EnsureAsync(byte[] caBundle, CancellationToken cancellationToken)
     {
+        var url = await ResolveUrlAsync(cancellationToken);
         V1MutatingWebhookConfiguration? config;
         try
         {
@@ -39,14 +43,14 @@ public sealed class WebhookRegistration
 
         if (config is null)
         {
-            if (_options.WebhookUrl is null)
+            if (url is null)
             {
                 _logger.LogWarning("MutatingWebhookConfiguration {Name} does not exist (the chart creates it); no caBundle to patch", _options.WebhookConfig);
                 return;
             }
 
-            await _client.AdmissionregistrationV1.CreateMutatingWebhookConfigurationAsync(UrlRegistration(caBundle), cancellationToken: cancellationToken);
-            _logger.LogInformation("Registered webhook {Name} at {Url}", _options.WebhookConfig, _options.WebhookUrl);
+            await _client.AdmissionregistrationV1.CreateMutatingWebhookConfigurationAsync(UrlRegistration(url, caBundle), cancellationToken: cancellationToken);
+            _logger.LogInformation("Registered webhook {Name} at {Url}", _options.WebhookConfig, url);
             return;
         }
 
@@ -54,9 +58,9 @@ public sealed class WebhookRegistration
         foreach (var webhook in config.Webhooks ?? [])
         {
             webhook.ClientConfig ??= new Admissionregistrationv1WebhookClientConfig();
-            if (_options.WebhookUrl is not null && webhook.ClientConfig.Url != _options.WebhookUrl)
+            if (url is not null && webhook.ClientConfig.Url != url)
             {
-                webhook.ClientConfig.Url = _options.WebhookUrl;
+                webhook.ClientConfig.Url = url;
                 changed = true;
             }
 
@@ -74,13 +78,28 @@ public sealed class WebhookRegistration
         }
     }
 
+    /// <summary>
+    /// The --webhook-url to register; port 0 in it stands for the port the webhook was bound to, so a
+    /// local run with --webhook-port 0 registers the port the OS chose.
+    /// </summary>
+    private async Task<string?> ResolveUrlAsync(CancellationToken cancellationToken)
+    {
+        if (_options.WebhookUrl is null || !Uri.TryCreate(_options.WebhookUrl, UriKind.Absolute, out var uri) || uri.Port != 0)
+        {
+            return _options.WebhookUrl;
+        }
+
+        await _ports.WhenBoundAsync(cancellationToken);
+        return new UriBuilder(uri) { Port = _ports.PortOf("webhook") }.Uri.ToString();
+    }
+
     /// <summary>Istio 1.10's default-revision selection: istio-injection=enabled namespaces, or istio.io/rev=REVISION ones.</summary>
-    private V1MutatingWebhookConfiguration UrlRegistration(byte[] caBundle)
+    private V1MutatingWebhookConfiguration UrlRegistration(string url, byte[] caBundle)
     {
         V1MutatingWebhook Webhook(string prefix, V1LabelSelector namespaceSelector) => new()
         {
             Name = $"{prefix}.{WebhookName}",
-            ClientConfig = new Admissionregistrationv1WebhookClientConfig { Url = _options.WebhookUrl, CaBundle = caBundle },
+            ClientConfig = new Admissionregistrationv1WebhookClientConfig { Url = url, CaBundle = caBundle },
             Rules = [new V1RuleWithOperations { ApiGroups = [""], ApiVersions = ["v1"], Resources = ["pods"], Operations = ["CREATE"] }],
             NamespaceSelector = namespaceSelector,
             ObjectSelector = new V1LabelSelector { MatchExpressions = [new V1LabelSelectorRequirement { Key = "sidecar.istio.io/inject", OperatorProperty = "NotIn", Values = ["false"] }] },

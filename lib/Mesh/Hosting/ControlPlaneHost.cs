@@ -15,6 +15,7 @@ public static class ControlPlaneHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton<BoundPorts>();
+        builder.Services.AddHostedService<BoundPortsAnnouncer>();
         // Serilog writes the console; providers tests add still receive every event (writeToProviders).
         // The static Log.Logger is left alone so that several hosts in one process keep their own logs.
         builder.Logging.ClearProviders();

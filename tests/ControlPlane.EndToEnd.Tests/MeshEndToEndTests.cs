@@ -1,0 +1,105 @@
+using ControlPlane.EndToEnd.Tests.Infrastructure;
+using Envoy.Config.Cluster.V3;
+using Envoy.Config.Endpoint.V3;
+using k8s;
+using k8s.Models;
+using Xunit.Abstractions;
+
+namespace ControlPlane.EndToEnd.Tests;
+
+/// <summary>
+/// What a platform team sees: with xds-server and the operator running as their own processes against
+/// the cluster, a pod created in a labelled namespace comes back with a sidecar pointed at that
+/// xds-server, and a Service with an EndpointSlice shows up in an xDS client's clusters and endpoints.
+/// </summary>
+public sealed class MeshEndToEndTests(ITestOutputHelper output)
+{
+    [Fact]
+    [Trait("Category", "Cluster")]
+    public async Task Pods_get_sidecars_and_services_reach_proxies_with_both_processes_running()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        await CrdInstaller.EnsureAsync(cluster);
+        var home = await cluster.CreateNamespaceAsync("cp");
+        var webhookConfig = $"{home}-sidecar-injector";
+
+        await using var xds = ControlPlaneProcess.Start("xds-server", ["--kubeconfig", cluster.KubeconfigPath, "--listen-address", "127.0.0.1", "--grpc-port", "0", "--http-port", "0"], output);
+        await xds.WaitReadyAsync();
+        var discovery = $"127.0.0.1:{await xds.PortOfAsync("grpc")}";
+
+        // Port 0 in the URL: the operator registers the port it was given by the OS.
+        await using var op = ControlPlaneProcess.Start(
+            "operator",
+            [
+                "--kubeconfig", cluster.KubeconfigPath, "--namespace", home, "--listen-address", "127.0.0.1",
+                "--webhook-port", "0", "--http-port", "0", "--webhook-url", "https://127.0.0.1:0/inject",
+                "--webhook-config", webhookConfig, "--discovery-address", discovery,
+            ],
+            output);
+        try
+        {
+            await op.WaitReadyAsync();
+            var webhookUrl = $"https://127.0.0.1:{await op.PortOfAsync("webhook")}/inject";
+            await Eventually.Until(
+                async () => (await cluster.Client.AdmissionregistrationV1.ListMutatingWebhookConfigurationAsync()).Items.SingleOrDefault(c => c.Metadata.Name == webhookConfig),
+                config => config?.Webhooks?.All(w => w.ClientConfig.Url == webhookUrl && w.ClientConfig.CaBundle?.Length > 0) == true,
+                "the webhook registered at the operator's port with its CA");
+
+            var ns = await cluster.CreateNamespaceAsync("app", new Dictionary<string, string> { ["istio-injection"] = "enabled" });
+            await cluster.Client.CoreV1.CreateNamespacedPodAsync(
+                new V1Pod
+                {
+                    Metadata = new V1ObjectMeta { Name = "web", Labels = new Dictionary<string, string> { ["app"] = "web" } },
+                    Spec = new V1PodSpec { Containers = [new V1Container { Name = "web", Image = "nginx" }] },
+                },
+                ns);
+
+            var pod = await cluster.Client.CoreV1.ReadNamespacedPodAsync("web", ns);
+            pod.Spec.InitContainers.Select(c => c.Name).Should().Equal("istio-init");
+            pod.Spec.Containers.Select(c => c.Name).Should().Equal("web", "istio-proxy");
+            pod.Spec.Containers[1].Env.Single(e => e.Name == "PROXY_CONFIG").Value.Should().Contain($"\"discoveryAddress\":\"{discovery}\"");
+            pod.Metadata.Annotations.Should().ContainKey("sidecar.istio.io/status");
+
+            await cluster.Client.CoreV1.CreateNamespacedServiceAsync(
+                new V1Service
+                {
+                    Metadata = new V1ObjectMeta { Name = "web" },
+                    Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
+                },
+                ns);
+            // A real API server refuses loopback endpoint addresses: TEST-NET-1 it is.
+            await cluster.Client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(
+                new V1EndpointSlice
+                {
+                    Metadata = new V1ObjectMeta { Name = "web-1", Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = "web" } },
+                    AddressType = "IPv4",
+                    Ports = [new Discoveryv1EndpointPort { Name = "http", Port = 8080 }],
+                    Endpoints = [new V1Endpoint { Addresses = ["192.0.2.20"], Conditions = new V1EndpointConditions { Ready = true } }],
+                },
+                ns);
+
+            var grpc = await xds.PortOfAsync("grpc");
+            var clusterName = $"outbound|80||web.{ns}.svc.cluster.local";
+            await Eventually.Until(
+                () => XdsProbe.FetchAsync<Cluster>(grpc, ns, XdsProbe.Cluster),
+                clusters => clusters.Any(c => c.Name == clusterName),
+                "the service's cluster in CDS");
+            await Eventually.Until(
+                () => XdsProbe.FetchAsync<ClusterLoadAssignment>(grpc, ns, XdsProbe.Endpoint, clusterName),
+                assignments => assignments.SelectMany(a => a.Endpoints).SelectMany(l => l.LbEndpoints)
+                    .Any(e => e.Endpoint.Address.SocketAddress is { Address: "192.0.2.20", PortValue: 8080 }),
+                "the slice's endpoint in EDS");
+        }
+        finally
+        {
+            try
+            {
+                await cluster.Client.AdmissionregistrationV1.DeleteMutatingWebhookConfigurationAsync(webhookConfig);
+            }
+            catch (Exception)
+            {
+                // Never registered.
+            }
+        }
+    }
+}

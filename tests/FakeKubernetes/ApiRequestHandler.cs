@@ -18,6 +18,12 @@ public sealed class ApiRequestHandler(FakeObjectStore store, FakeApiServerOption
         Interlocked.Increment(ref _requests);
         try
         {
+            if (context.Request.Method == "GET" && ApiDiscovery.Answer(context.Request.Path.Value ?? "/") is { } discovery)
+            {
+                await WriteAsync(context, 200, discovery);
+                return;
+            }
+
             var path = ApiPath.Parse(context.Request.Path.Value ?? "/");
             if (context.Request.Method == "GET" && options.ShouldFailRead(path.Type.Plural))
             {
@@ -46,11 +52,11 @@ public sealed class ApiRequestHandler(FakeObjectStore store, FakeApiServerOption
                     return;
                 case "POST" when path.Name is null:
                     // Mutating webhooks run before the object is stored, as on a real server.
-                    var admitted = await _admission.AdmitCreateAsync(path.Type, path.Namespace, await ReadObjectAsync(context), context.RequestAborted);
-                    await WriteAsync(context, 201, store.Create(path.Type, path.Namespace, admitted));
+                    var admitted = await _admission.AdmitCreateAsync(path.Type, path.Namespace, await ReadObjectAsync(context, path.Type), context.RequestAborted);
+                    await WriteAsync(context, 201, store.Create(path.Type, path.Namespace, CustomResourceDefinitions.Accept(path.Type, admitted)));
                     return;
                 case "PUT" when path.Name is not null:
-                    var replacement = await ReadObjectAsync(context);
+                    var replacement = await ReadObjectAsync(context, path.Type);
                     await WriteAsync(context, 200, store.Replace(path.Type, path.Namespace, path.Name, _ => replacement, path.Status));
                     return;
                 case "PATCH" when path.Name is not null:
@@ -71,7 +77,7 @@ public sealed class ApiRequestHandler(FakeObjectStore store, FakeApiServerOption
         }
         catch (JsonException e)
         {
-            await WriteAsync(context, 400, ApiError.BadRequest($"request body is not valid JSON: {e.Message}").ToStatus());
+            await WriteAsync(context, 400, ApiError.BadRequest($"request body ({context.Request.ContentType}) to {context.Request.Method} {context.Request.Path} is not valid JSON: {e.Message}").ToStatus());
         }
         catch (Exception e) when (!context.Response.HasStarted)
         {
@@ -170,8 +176,17 @@ public sealed class ApiRequestHandler(FakeObjectStore store, FakeApiServerOption
         throw new ApiError(415, "UnsupportedMediaType", $"patch content type '{contentType}' is not supported by the fake API server");
     }
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpContext context) =>
-        await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? throw ApiError.BadRequest("the request body must be a JSON object");
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext context, ResourceType type)
+    {
+        if (ProtobufBodies.IsProtobuf(context.Request.ContentType))
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            return ProtobufBodies.Decode(type, body.ToArray());
+        }
+
+        return await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? throw ApiError.BadRequest("the request body must be a JSON object");
+    }
 
     private static async Task WriteAsync(HttpContext context, int status, JsonObject body)
     {

@@ -4,16 +4,14 @@ using k8s.Models;
 
 namespace ControlPlane.FakeKubernetes;
 
-/// <summary>Applies crds/ to a real cluster and waits until they are Established (the fake serves them already).</summary>
+/// <summary>
+/// Applies crds/ and waits until they are Established. (The fake serves the custom kinds whether or
+/// not their CRDs exist, so tests against it do not depend on this having run.)
+/// </summary>
 public static class CrdInstaller
 {
     public static async Task EnsureAsync(TestCluster cluster)
     {
-        if (!cluster.IsReal)
-        {
-            return;
-        }
-
         foreach (var file in Directory.GetFiles(Path.Combine(ControlPlane.Tests.Shared.RepositoryRoot.Path, "crds"), "*.yaml"))
         {
             var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file));

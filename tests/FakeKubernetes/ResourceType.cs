@@ -9,9 +9,13 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
 
     public string Key => $"{Group}/{Plural}";
 
+    /// <summary>Every resource the fake serves, for discovery too (kubectl and helm map kinds to resources by it).</summary>
+    public static IReadOnlyList<ResourceType> All => Known;
+
     private static readonly ResourceType[] Known =
     [
         new("", "v1", "services", "Service", true),
+        new("", "v1", "serviceaccounts", "ServiceAccount", true),
         new("", "v1", "endpoints", "Endpoints", true),
         new("", "v1", "pods", "Pod", true),
         new("", "v1", "namespaces", "Namespace", false),
@@ -19,6 +23,12 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
         new("", "v1", "configmaps", "ConfigMap", true),
         new("", "v1", "events", "Event", true),
         new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true),
+        new("apps", "v1", "deployments", "Deployment", true),
+        new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true),
+        new("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false),
+        new("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false),
+        new("rbac.authorization.k8s.io", "v1", "roles", "Role", true),
+        new("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true),
         new("coordination.k8s.io", "v1", "leases", "Lease", true),
         new("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", false),
         new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false),

@@ -60,23 +60,7 @@ public sealed class MeshEndToEndTests(ITestOutputHelper output)
             pod.Spec.Containers[1].Env.Single(e => e.Name == "PROXY_CONFIG").Value.Should().Contain($"\"discoveryAddress\":\"{discovery}\"");
             pod.Metadata.Annotations.Should().ContainKey("sidecar.istio.io/status");
 
-            await cluster.Client.CoreV1.CreateNamespacedServiceAsync(
-                new V1Service
-                {
-                    Metadata = new V1ObjectMeta { Name = "web" },
-                    Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
-                },
-                ns);
-            // A real API server refuses loopback endpoint addresses: TEST-NET-1 it is.
-            await cluster.Client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(
-                new V1EndpointSlice
-                {
-                    Metadata = new V1ObjectMeta { Name = "web-1", Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = "web" } },
-                    AddressType = "IPv4",
-                    Ports = [new Discoveryv1EndpointPort { Name = "http", Port = 8080 }],
-                    Endpoints = [new V1Endpoint { Addresses = ["192.0.2.20"], Conditions = new V1EndpointConditions { Ready = true } }],
-                },
-                ns);
+            await TestServices.CreateWithEndpointAsync(cluster.Client, ns, "web", port: 80, targetPort: 8080, address: "192.0.2.20");
 
             var grpc = await xds.PortOfAsync("grpc");
             var clusterName = $"outbound|80||web.{ns}.svc.cluster.local";

@@ -25,23 +25,7 @@ public sealed class KubernetesSourceTests
         var ns = await cluster.CreateNamespaceAsync("xds");
         var cluster80 = $"outbound|80||web.{ns}.svc.cluster.local";
 
-        await cluster.Client.CoreV1.CreateNamespacedServiceAsync(
-            new V1Service
-            {
-                Metadata = new V1ObjectMeta { Name = "web" },
-                Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
-            },
-            ns);
-        // A real API server refuses loopback endpoint addresses: TEST-NET-1 it is.
-        await cluster.Client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(
-            new V1EndpointSlice
-            {
-                Metadata = new V1ObjectMeta { Name = "web-1", Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = "web" } },
-                AddressType = "IPv4",
-                Ports = [new Discoveryv1EndpointPort { Name = "http", Port = 8080 }],
-                Endpoints = [new V1Endpoint { Addresses = ["192.0.2.10"], Conditions = new V1EndpointConditions { Ready = true } }],
-            },
-            ns);
+        await TestServices.CreateWithEndpointAsync(cluster.Client, ns, "web", port: 80, targetPort: 8080, address: "192.0.2.10");
 
         await using var proxy = new SotwClient(server.Channel, TestNodes.Sidecar(ns: ns));
         await proxy.SendAsync(TypeUrls.Cluster);

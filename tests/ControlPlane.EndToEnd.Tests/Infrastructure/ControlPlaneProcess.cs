@@ -55,7 +55,7 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
             () => Task.FromResult(Port(endpoint)),
             found => found != 0 || _process.HasExited,
             $"{_name} to report its {endpoint} port");
-        return port != 0 ? port : throw new InvalidOperationException($"{_name} exited with code {_process.ExitCode} before listening:\n{string.Join('\n', Lines())}");
+        return port != 0 ? port : throw Exited("before listening");
     }
 
     /// <summary>Waits until /healthz/ready on the process's monitoring port answers 200.</summary>
@@ -63,7 +63,7 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
     {
         var port = await PortOfAsync("http");
         await Eventually.Until(
-            async () => _process.HasExited ? throw new InvalidOperationException($"{_name} exited with code {_process.ExitCode}:\n{string.Join('\n', Lines())}")
+            async () => _process.HasExited ? throw Exited("before it was ready")
                 : (await Http.GetAsync($"http://127.0.0.1:{port}/healthz/ready")).IsSuccessStatusCode,
             ready => ready,
             $"{_name} to report ready");
@@ -89,6 +89,10 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
             ?? throw new InvalidOperationException($"no {key} recorded at build time (see the test project's RecordProcessesUnderTest target)");
         return File.Exists(path) ? path : throw new FileNotFoundException($"{name} was not built at {path}");
     }
+
+    /// <summary>The process ended early: say so with everything it wrote.</summary>
+    private InvalidOperationException Exited(string when) =>
+        new($"{_name} exited with code {_process.ExitCode} {when}:\n{string.Join('\n', Lines())}");
 
     private int Port(string endpoint)
     {

@@ -88,6 +88,8 @@ public static class SidecarTemplate
             Env("ISTIO_META_INTERCEPTION_MODE", "REDIRECT"),
             Env("ISTIO_META_WORKLOAD_NAME", workload),
             Env("ISTIO_META_MESH_ID", "cluster.local"),
+            // Becomes node metadata PROXY_FLAVOR: the xds-server shapes config for what MOSN accepts.
+            Env("ISTIO_META_PROXY_FLAVOR", flavor.Name()),
             Env("TRUST_DOMAIN", "cluster.local"),
         };
         if (owner is not null)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using ControlPlane.XdsServer.Generation;
 using Envoy.Config.Core.V3;
 using Google.Protobuf.WellKnownTypes;
 
@@ -8,6 +9,12 @@ namespace ControlPlane.XdsServer.Delivery;
 /// <summary>Parses node ids of the form TYPE~IP~POD.NAMESPACE~DOMAIN and Istio's node metadata.</summary>
 public static class NodeParser
 {
+    /// <summary>Node metadata naming the data plane; pilot-agent copies it from ISTIO_META_PROXY_FLAVOR.</summary>
+    public const string FlavorField = "PROXY_FLAVOR";
+
+    /// <summary>The pod label (and annotation) the injector chooses the data plane by.</summary>
+    public const string FlavorLabel = "mesh.controlplane.io/proxy-flavor";
+
     /// <exception cref="FormatException">With a message saying what is wrong with the node.</exception>
     public static ProxyNode Parse(Node node)
     {
@@ -71,7 +78,15 @@ public static class NodeParser
             labels.ToImmutable(),
             StringField(metadata, "ISTIO_VERSION"),
             StringField(metadata, "CLUSTER_ID"),
-            StringField(metadata, "GENERATOR"));
+            StringField(metadata, "GENERATOR"),
+            FlavorOf(metadata, labels));
+    }
+
+    /// <summary>The metadata field PROXY_FLAVOR, else the pod label the injector reads; Envoy when neither says MOSN.</summary>
+    private static ProxyFlavor FlavorOf(IDictionary<string, Value> metadata, IReadOnlyDictionary<string, string> labels)
+    {
+        var flavor = StringField(metadata, FlavorField) ?? labels.GetValueOrDefault(FlavorLabel);
+        return string.Equals(flavor?.Trim(), "mosn", StringComparison.OrdinalIgnoreCase) ? ProxyFlavor.Mosn : ProxyFlavor.Envoy;
     }
 
     private static string? StringField(IDictionary<string, Value> fields, string name) =>

@@ -8,6 +8,7 @@ namespace ControlPlane.XdsServer.Delivery;
 /// <param name="NodeType">"sidecar" or "router".</param>
 /// <param name="PodId">The third part: pod name and namespace.</param>
 /// <param name="IpAddresses">From INSTANCE_IPS when set, else the id's IP.</param>
+/// <param name="Flavor">Envoy unless the node says it is MOSN (see <see cref="ProxyFlavor.Mosn"/>).</param>
 public sealed record ProxyNode(
     string Id,
     string NodeType,
@@ -18,7 +19,8 @@ public sealed record ProxyNode(
     ImmutableSortedDictionary<string, string> Labels,
     string? IstioVersion,
     string? ClusterId,
-    string? Generator)
+    string? Generator,
+    ProxyFlavor Flavor = ProxyFlavor.Envoy)
 {
     public ProxyKind Kind => Generator == "grpc" ? ProxyKind.Grpc : NodeType == "router" ? ProxyKind.Router : ProxyKind.Sidecar;
 

@@ -177,6 +177,10 @@ internal abstract class AdsStream<TRequest, TResponse>
         return false;
     }
 
+    /// <summary>Client input as it may appear in a log line: at most 64 characters, marked when cut.</summary>
+    protected static string Bounded(string? value, int max = 64) =>
+        value is null ? string.Empty : value.Length <= max ? value : string.Concat(value.AsSpan(0, max), "…");
+
     protected string NextNonce() => Interlocked.Increment(ref _nonce).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     protected async Task SendAsync(TResponse response)

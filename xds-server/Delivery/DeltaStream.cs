@@ -8,10 +8,12 @@ namespace ControlPlane.XdsServer.Delivery;
 /// <summary>
 /// DeltaAggregatedResources: the incremental protocol. The server tracks which version of each
 /// resource the proxy holds and sends only what differs, plus the names of removed resources.
+/// Subscription changes are honoured whatever the nonce; the nonce only pairs ACKs and NACKs with
+/// responses (xDS protocol, "Incremental xDS").
 /// </summary>
 internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse>
 {
-    private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DeltaSubscription> _subscriptions = new(StringComparer.Ordinal);
 
     public DeltaStream(AdsStreamContext context, IAsyncStreamReader<DeltaDiscoveryRequest> requests, IServerStreamWriter<DeltaDiscoveryResponse> responses, ServerCallContext call)
         : base(context, requests, responses, call, "delta")
@@ -30,10 +32,11 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
         var first = !_subscriptions.TryGetValue(typeUrl, out var subscription);
         if (subscription is null)
         {
-            _subscriptions[typeUrl] = subscription = new Subscription
+            _subscriptions[typeUrl] = subscription = new DeltaSubscription(typeUrl)
             {
-                // A first request naming nothing subscribes to everything, for the types that allow it.
-                Wildcard = request.ResourceNamesSubscribe.Count == 0 && typeUrl is TypeUrls.Cluster or TypeUrls.Listener,
+                // Legacy wildcard: a first request that names nothing wants everything, where that exists.
+                Wildcard = request.ResourceNamesSubscribe.Count == 0 && request.ResourceNamesUnsubscribe.Count == 0 &&
+                           typeUrl is TypeUrls.Cluster or TypeUrls.Listener,
             };
 
             // What the proxy still holds from before a reconnect is not sent again if unchanged.
@@ -43,19 +46,25 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
             }
         }
 
-        var changed = false;
-        var added = new List<string>();
+        // Names the response must settle either way: subscribed ones are sent even if the proxy seems
+        // to hold them (it may have forgotten them), and one dropped from beside the wildcard is
+        // confirmed as kept or removed.
+        var settle = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in request.ResourceNamesSubscribe)
         {
             if (name == "*")
             {
-                changed |= !subscription.Wildcard;
                 subscription.Wildcard = true;
             }
-            else if (subscription.Names.Add(name))
+            else
             {
-                changed = true;
-                added.Add(name);
+                subscription.Names.Add(name);
+
+                // On a reconnect, a name the proxy says it holds is sent only if its version differs.
+                if (!(first && request.InitialResourceVersions.ContainsKey(name)))
+                {
+                    settle.Add(name);
+                }
             }
         }
 
@@ -67,17 +76,25 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
             }
             else if (subscription.Names.Remove(name))
             {
-                // Forgotten by the proxy: a later subscribe must send it again.
-                subscription.Known.Remove(name);
+                if (subscription.Wildcard)
+                {
+                    settle.Add(name);
+                }
+                else
+                {
+                    // Forgotten by the proxy: a later subscribe must send it again.
+                    subscription.Known.Remove(name);
+                }
             }
         }
 
-        if (!string.IsNullOrEmpty(request.ResponseNonce))
+        // A nonce on the first request of a type answers a previous stream's response: nothing here.
+        if (!first && !string.IsNullOrEmpty(request.ResponseNonce))
         {
             if (request.ResponseNonce != subscription.SentNonce)
             {
                 XdsMetrics.RejectedRequests.WithLabels("stale_nonce").Inc();
-                Logger.LogDebug("Delta {Type} request from {ProxyId} answers stale nonce {Nonce}", TypeUrls.ShortName(typeUrl), Node.Id, request.ResponseNonce);
+                Logger.LogDebug("Delta {Type} request from {ProxyId} answers stale nonce {Nonce}", TypeUrls.ShortName(typeUrl), Node.Id, Bounded(request.ResponseNonce));
             }
             else if (request.ErrorDetail is not null)
             {
@@ -89,37 +106,52 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
             }
         }
 
-        if (first || changed)
+        if (first || settle.Count > 0)
         {
-            await RespondAsync(typeUrl, subscription, Context.Cache.Current, force: first, isPush: false, added);
+            await RespondAsync(subscription, Context.Cache.Current, force: first, isPush: false, settle);
         }
     }
 
     protected override bool IsSubscribed(string typeUrl) => _subscriptions.ContainsKey(typeUrl);
 
     protected override Task PushTypeAsync(string typeUrl, CacheState state) =>
-        RespondAsync(typeUrl, _subscriptions[typeUrl], state, force: false, isPush: true);
+        RespondAsync(_subscriptions[typeUrl], state, force: false, isPush: true, settle: null);
 
-    private async Task RespondAsync(string typeUrl, Subscription subscription, CacheState state, bool force, bool isPush, IReadOnlyCollection<string>? added = null)
+    private async Task RespondAsync(DeltaSubscription subscription, CacheState state, bool force, bool isPush, IReadOnlySet<string>? settle)
     {
+        var typeUrl = subscription.TypeUrl;
         var set = (await ConfigAsync(state)).Of(typeUrl);
 
-        var updated = new List<XdsResource>();
-        IEnumerable<string> inScope = subscription.Wildcard ? set.Resources.Keys.Concat(subscription.Names).Distinct() : subscription.Names;
-        foreach (var name in inScope.OrderBy(n => n, StringComparer.Ordinal))
+        var updated = new SortedDictionary<string, XdsResource>(StringComparer.Ordinal);
+        var removed = new SortedSet<string>(StringComparer.Ordinal);
+        IEnumerable<string> inScope = subscription.Wildcard ? set.Resources.Keys.Concat(subscription.Names) : subscription.Names;
+        foreach (var name in inScope)
         {
             if (set.Find(name) is { } resource && (!subscription.Known.TryGetValue(name, out var held) || held != resource.Version))
             {
-                updated.Add(resource);
+                updated[name] = resource;
             }
         }
 
-        var removed = subscription.Known.Keys
-            .Where(name => set.Find(name) is null && (subscription.Wildcard || subscription.Names.Contains(name)))
-            .Concat((added ?? []).Where(name => set.Find(name) is null))
-            .Distinct(StringComparer.Ordinal)
-            .OrderBy(n => n, StringComparer.Ordinal)
-            .ToList();
+        foreach (var name in subscription.Known.Keys)
+        {
+            if (set.Find(name) is null && subscription.InScope(name))
+            {
+                removed.Add(name);
+            }
+        }
+
+        foreach (var name in settle ?? (IEnumerable<string>)[])
+        {
+            if (set.Find(name) is { } resource && subscription.InScope(name))
+            {
+                updated[name] = resource;
+            }
+            else
+            {
+                removed.Add(name);
+            }
+        }
 
         if (!force && updated.Count == 0 && removed.Count == 0)
         {
@@ -136,7 +168,7 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
             ControlPlane = new Envoy.Config.Core.V3.ControlPlane { Identifier = Context.Options.ControlPlaneId },
             RemovedResources = { removed },
         };
-        foreach (var resource in updated)
+        foreach (var resource in updated.Values)
         {
             response.Resources.Add(new Resource { Name = resource.Name, Version = resource.Version, Resource_ = resource.Body });
             subscription.Known[resource.Name] = resource.Version;
@@ -151,19 +183,5 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
         subscription.SentNonce = nonce;
         await SendAsync(response);
         RecordSent(typeUrl, systemVersion, nonce, updated.Count, state, isPush);
-    }
-
-    private sealed class Subscription
-    {
-        public bool Wildcard { get; set; }
-
-        public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
-
-        /// <summary>Resource versions the proxy holds: what it told us on reconnect, plus what we sent since.</summary>
-        public Dictionary<string, string> Known { get; } = new(StringComparer.Ordinal);
-
-        public string? SentVersion { get; set; }
-
-        public string? SentNonce { get; set; }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using ControlPlane.XdsServer.Generation;
 using Envoy.Service.Discovery.V3;
 using Grpc.Core;
@@ -8,16 +7,23 @@ namespace ControlPlane.XdsServer.Delivery;
 
 /// <summary>
 /// StreamAggregatedResources: the state-of-the-world protocol. Every response carries all resources
-/// of its type the proxy asked for; CDS and LDS are wildcard, EDS and RDS by name.
+/// of its type the proxy asked for; CDS and LDS are wildcard, EDS and RDS by name. Requests are
+/// answered as istiod 1.10's shouldRespond does: the first request of a type on a stream always,
+/// whatever nonce it carries; an ACK only when it changes the names asked for; a NACK or a request
+/// answering an older response (stale nonce) never.
 /// </summary>
 internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse>
 {
-    private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SotwSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private DeliveryPolicy? _policy;
+    private bool _endpointsAwaitClusterAck;
 
     public SotwStream(AdsStreamContext context, IAsyncStreamReader<DiscoveryRequest> requests, IServerStreamWriter<DiscoveryResponse> responses, ServerCallContext call)
         : base(context, requests, responses, call, "sotw")
     {
     }
+
+    private DeliveryPolicy Policy => _policy ??= DeliveryPolicy.For(Node);
 
     protected override async Task OnRequestAsync(DiscoveryRequest request)
     {
@@ -28,33 +34,26 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse
             return;
         }
 
-        var names = request.ResourceNames.ToImmutableHashSet(StringComparer.Ordinal);
-        var wildcard = IsWildcard(typeUrl, names);
-        if (!_subscriptions.TryGetValue(typeUrl, out var subscription))
+        if (!_subscriptions.TryGetValue(typeUrl, out var subscription) || string.IsNullOrEmpty(request.ResponseNonce))
         {
-            _subscriptions[typeUrl] = subscription = new Subscription();
-        }
-
-        if (string.IsNullOrEmpty(request.ResponseNonce))
-        {
-            // A first request, or the first after a reconnect: always answered.
-            subscription.Names = names;
-            subscription.Wildcard = wildcard;
-            await RespondAsync(typeUrl, subscription, Context.Cache.Current, isPush: false);
+            // The first request of this type on this stream, or one that answers nothing: it states
+            // what the proxy wants and gets all of it. A nonce from a previous stream means nothing here.
+            subscription ??= _subscriptions[typeUrl] = new SotwSubscription(typeUrl);
+            subscription.Update(request);
+            await RespondAsync(subscription, Context.Cache.Current, isPush: false);
             return;
         }
 
         if (request.ResponseNonce != subscription.SentNonce)
         {
-            // Answers a response that a newer one has replaced; the newer one's ACK will follow.
+            // Answers a response that a newer one has replaced; the newer one's ACK will follow and
+            // carries the names the proxy wants by then.
             XdsMetrics.RejectedRequests.WithLabels("stale_nonce").Inc();
-            Logger.LogDebug("Ignoring {Type} request from {ProxyId} with stale nonce {Nonce} (latest {SentNonce})", TypeUrls.ShortName(typeUrl), Node.Id, request.ResponseNonce, subscription.SentNonce);
+            Logger.LogDebug("Ignoring {Type} request from {ProxyId} with stale nonce {Nonce} (latest {SentNonce})", TypeUrls.ShortName(typeUrl), Node.Id, Bounded(request.ResponseNonce), subscription.SentNonce);
             return;
         }
 
-        var namesChanged = wildcard != subscription.Wildcard || !names.SetEquals(subscription.Names);
-        subscription.Names = names;
-        subscription.Wildcard = wildcard;
+        subscription.AnsweredNonce = request.ResponseNonce;
         if (request.ErrorDetail is not null)
         {
             // The rejected version stays recorded as sent, so the same content is not pushed again.
@@ -65,21 +64,42 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse
             RecordAck(typeUrl, request.VersionInfo, request.ResponseNonce);
         }
 
-        if (namesChanged)
+        // A newer request supersedes the older one of its type, NACK or not: take its names.
+        if (subscription.Update(request) && !IgnoresNames(typeUrl))
         {
-            await RespondAsync(typeUrl, subscription, Context.Cache.Current, isPush: false);
+            await RespondAsync(subscription, Context.Cache.Current, isPush: false);
+        }
+
+        if (typeUrl == TypeUrls.Cluster && _endpointsAwaitClusterAck && _subscriptions.TryGetValue(TypeUrls.Endpoint, out var endpoints))
+        {
+            _endpointsAwaitClusterAck = false;
+            await RespondAsync(endpoints, Context.Cache.Current, isPush: true);
         }
     }
 
     protected override bool IsSubscribed(string typeUrl) => _subscriptions.ContainsKey(typeUrl);
 
-    protected override Task PushTypeAsync(string typeUrl, CacheState state) =>
-        RespondAsync(typeUrl, _subscriptions[typeUrl], state, isPush: true);
-
-    private async Task RespondAsync(string typeUrl, Subscription subscription, CacheState state, bool isPush)
+    protected override Task PushTypeAsync(string typeUrl, CacheState state)
     {
+        if (typeUrl == TypeUrls.Endpoint && Policy.EndpointsFollowClusters &&
+            _subscriptions.TryGetValue(TypeUrls.Cluster, out var clusters) && clusters.AwaitingAnswer)
+        {
+            // MOSN would drop endpoints of clusters it has not created yet; they follow the CDS ACK.
+            _endpointsAwaitClusterAck = true;
+            return Task.CompletedTask;
+        }
+
+        return RespondAsync(_subscriptions[typeUrl], state, isPush: true);
+    }
+
+    /// <summary>True where the policy decides the resources, not the request's names.</summary>
+    private bool IgnoresNames(string typeUrl) => typeUrl == TypeUrls.Endpoint && Policy.EndpointsFollowClusters;
+
+    private async Task RespondAsync(SotwSubscription subscription, CacheState state, bool isPush)
+    {
+        var typeUrl = subscription.TypeUrl;
         var config = await ConfigAsync(state);
-        var resources = Select(config.Of(typeUrl), subscription);
+        var resources = Select(config.Of(typeUrl), subscription, IgnoresNames(typeUrl));
         var version = ResponseVersion.Of(resources);
         if (isPush && version == subscription.SentVersion)
         {
@@ -105,9 +125,9 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse
         RecordSent(typeUrl, version, nonce, resources.Count, state, isPush);
     }
 
-    private static List<XdsResource> Select(ResourceSet set, Subscription subscription)
+    private static List<XdsResource> Select(ResourceSet set, SotwSubscription subscription, bool everything)
     {
-        if (subscription.Wildcard)
+        if (everything || subscription.Wildcard)
         {
             return set.Resources.Values.ToList();
         }
@@ -122,20 +142,5 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse
         }
 
         return selected;
-    }
-
-    /// <summary>CDS and LDS requests with no names (or "*") mean "everything"; EDS and RDS never do.</summary>
-    private static bool IsWildcard(string typeUrl, ImmutableHashSet<string> names) =>
-        typeUrl is TypeUrls.Cluster or TypeUrls.Listener && (names.Count == 0 || names.Contains("*"));
-
-    private sealed class Subscription
-    {
-        public ImmutableHashSet<string> Names { get; set; } = ImmutableHashSet<string>.Empty;
-
-        public bool Wildcard { get; set; }
-
-        public string? SentVersion { get; set; }
-
-        public string? SentNonce { get; set; }
     }
 }

@@ -24,58 +24,6 @@ public sealed class DeltaProtocolTests : ProtocolTestBase
     }
 
     [Fact]
-    public async Task Subscribing_adds_only_the_new_name_and_unsubscribed_names_are_not_pushed()
-    {
-        await using var proxy = new DeltaClient(Server.Channel, TestNodes.Sidecar());
-        await proxy.SendAsync(TypeUrls.Endpoint, subscribe: [ReviewsCluster]);
-        var first = await proxy.NextAsync();
-        first.Resources.Select(r => r.Name).Should().Equal(ReviewsCluster);
-        await proxy.AckAsync(first);
-
-        await proxy.SendAsync(TypeUrls.Endpoint, subscribe: [RatingsCluster]);
-        var second = await proxy.NextAsync();
-        second.Resources.Select(r => r.Name).Should().Equal([RatingsCluster], "the proxy already holds the reviews endpoints");
-        await proxy.AckAsync(second);
-
-        await proxy.SendAsync(TypeUrls.Endpoint, unsubscribe: [ReviewsCluster]);
-        await SetReviewsEndpointsAsync("10.1.0.8");
-
-        await proxy.ExpectNothingPendingAsync("the proxy no longer subscribes to the reviews endpoints");
-    }
-
-    [Fact]
-    public async Task Changed_endpoints_are_pushed_as_one_resource()
-    {
-        await using var proxy = new DeltaClient(Server.Channel, TestNodes.Sidecar());
-        await proxy.SendAsync(TypeUrls.Endpoint, subscribe: [ReviewsCluster, RatingsCluster]);
-        await proxy.AckAsync(await proxy.NextAsync());
-
-        await SetReviewsEndpointsAsync("10.1.0.3");
-
-        var pushed = await proxy.NextAsync();
-        pushed.Resources.Select(r => r.Name).Should().Equal(ReviewsCluster);
-        pushed.Resources.Single().Resource_.Unpack<ClusterLoadAssignment>().Endpoints.Single().LbEndpoints.Single()
-            .Endpoint.Address.SocketAddress.Address.Should().Be("10.1.0.3");
-    }
-
-    [Fact]
-    public async Task Deleted_service_is_sent_as_removed()
-    {
-        await using var proxy = new DeltaClient(Server.Channel, TestNodes.Sidecar());
-        await proxy.SendAsync(TypeUrls.Cluster);
-        await proxy.AckAsync(await proxy.NextAsync());
-
-        await Server.WriteConfigAsync("mesh.yaml", Manifests.Join(
-            Manifests.Service("reviews", "default", "10.96.0.10", 9080),
-            Manifests.EndpointSlice("reviews", "default", 9080, "http", "10.1.0.1")));
-
-        var pushed = await proxy.NextAsync();
-        pushed.TypeUrl.Should().Be(TypeUrls.Cluster);
-        pushed.RemovedResources.Should().Equal(RatingsCluster);
-        pushed.Resources.Should().BeEmpty("nothing else changed");
-    }
-
-    [Fact]
     public async Task Reconnect_with_initial_resource_versions_sends_only_what_differs()
     {
         Dictionary<string, string> held;
@@ -95,18 +43,6 @@ public sealed class DeltaProtocolTests : ProtocolTestBase
         var response = await reconnected.NextAsync();
         response.Resources.Select(r => r.Name).Should().Equal(RatingsCluster);
         response.RemovedResources.Should().Equal("outbound|80||gone.default.svc.cluster.local");
-    }
-
-    [Fact]
-    public async Task Unknown_names_are_answered_as_removed()
-    {
-        await using var proxy = new DeltaClient(Server.Channel, TestNodes.Sidecar());
-        await proxy.SendAsync(TypeUrls.Endpoint, subscribe: ["outbound|1||nowhere.default.svc.cluster.local"]);
-
-        var response = await proxy.NextAsync();
-
-        response.Resources.Should().BeEmpty();
-        response.RemovedResources.Should().Equal("outbound|1||nowhere.default.svc.cluster.local");
     }
 
     [Fact]

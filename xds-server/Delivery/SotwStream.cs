@@ -72,25 +72,17 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse
 
         if (typeUrl == TypeUrls.Cluster && _endpointsAwaitClusterAck && _subscriptions.TryGetValue(TypeUrls.Endpoint, out var endpoints))
         {
+            // Held back while these clusters were on their way (see RespondAsync); sent even if
+            // unchanged, since the proxy may have dropped the last ones.
             _endpointsAwaitClusterAck = false;
-            await RespondAsync(endpoints, Context.Cache.Current, isPush: true);
+            await RespondAsync(endpoints, Context.Cache.Current, isPush: false);
         }
     }
 
     protected override bool IsSubscribed(string typeUrl) => _subscriptions.ContainsKey(typeUrl);
 
-    protected override Task PushTypeAsync(string typeUrl, CacheState state)
-    {
-        if (typeUrl == TypeUrls.Endpoint && Policy.EndpointsFollowClusters &&
-            _subscriptions.TryGetValue(TypeUrls.Cluster, out var clusters) && clusters.AwaitingAnswer)
-        {
-            // MOSN would drop endpoints of clusters it has not created yet; they follow the CDS ACK.
-            _endpointsAwaitClusterAck = true;
-            return Task.CompletedTask;
-        }
-
-        return RespondAsync(_subscriptions[typeUrl], state, isPush: true);
-    }
+    protected override Task PushTypeAsync(string typeUrl, CacheState state) =>
+        RespondAsync(_subscriptions[typeUrl], state, isPush: true);
 
     /// <summary>True where the policy decides the resources, not the request's names.</summary>
     private bool IgnoresNames(string typeUrl) => typeUrl == TypeUrls.Endpoint && Policy.EndpointsFollowClusters;
@@ -98,6 +90,15 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse
     private async Task RespondAsync(SotwSubscription subscription, CacheState state, bool isPush)
     {
         var typeUrl = subscription.TypeUrl;
+        if (typeUrl == TypeUrls.Endpoint && Policy.EndpointsFollowClusters &&
+            _subscriptions.TryGetValue(TypeUrls.Cluster, out var clusters) && clusters.AwaitingAnswer)
+        {
+            // MOSN drops endpoints of clusters it has not created yet, and handles responses
+            // concurrently: no EDS goes out while a CDS response is unanswered; it follows the ACK.
+            _endpointsAwaitClusterAck = true;
+            return;
+        }
+
         var config = await ConfigAsync(state);
         var resources = Select(config.Of(typeUrl), subscription, IgnoresNames(typeUrl));
         var version = ResponseVersion.Of(resources);

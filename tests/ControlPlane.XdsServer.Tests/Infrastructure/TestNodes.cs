@@ -19,5 +19,13 @@ public static class TestNodes
         return node;
     }
 
+    /// <summary>A MOSN sidecar, as the injector marks it (node metadata PROXY_FLAVOR).</summary>
+    public static Node Mosn(string pod = "mosn-client", string ns = "default", string ip = "10.0.0.2")
+    {
+        var node = Sidecar(pod, ns, ip);
+        node.Metadata.Fields["PROXY_FLAVOR"] = Value.ForString("mosn");
+        return node;
+    }
+
     public static Node Raw(string id) => new() { Id = id };
 }

@@ -1,0 +1,109 @@
+using ControlPlane.XdsServer.Tests.Infrastructure;
+
+namespace ControlPlane.XdsServer.Tests.Mosn;
+
+/// <summary>
+/// Sidecar scenarios through <see cref="MosnClient"/>, which behaves as MOSN's istio-1.10 branch
+/// does: what a MOSN user would see, where MOSN itself cannot run.
+/// </summary>
+public sealed class MosnSidecarTests : IAsyncLifetime
+{
+    private const string Reviews = "outbound|9080||reviews.default.svc.cluster.local";
+    private const string Ratings = "outbound|9080||ratings.default.svc.cluster.local";
+    private const string Details = "outbound|9080||details.default.svc.cluster.local";
+    private XdsServerInstance _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await XdsServerInstance.StartAsync(new Dictionary<string, string>
+        {
+            ["reviews.yaml"] = Manifests.Join(
+                Manifests.Service("reviews", "default", "10.96.0.10", 9080),
+                Manifests.EndpointSlice("reviews", "default", 9080, "http", "10.1.0.1")),
+            ["ratings.yaml"] = Manifests.Join(
+                Manifests.Service("ratings", "default", "10.96.0.11", 9080),
+                Manifests.EndpointSlice("ratings", "default", 9080, "http", "10.1.0.2")),
+        });
+        await Eventually.Until(() => _server.Cache.Current.Mesh.Services.Count == 2, "the mesh to load");
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Mosn_gets_every_cluster_with_its_endpoints_and_the_routes()
+    {
+        await using var mosn = Mosn();
+        await mosn.StartAsync();
+
+        await ConvergedAsync(mosn, Reviews, Ratings);
+        await Eventually.Until(() => mosn.Routes.ContainsKey("9080"), "the 9080 routes to reach MOSN");
+        mosn.CrashReason.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_service_added_while_mosn_runs_gets_its_endpoints()
+    {
+        await using var mosn = Mosn();
+        await mosn.StartAsync();
+        await ConvergedAsync(mosn, Reviews, Ratings);
+
+        await _server.WriteConfigAsync("details.yaml", Manifests.Join(
+            Manifests.Service("details", "default", "10.96.0.12", 9080),
+            Manifests.EndpointSlice("details", "default", 9080, "http", "10.1.0.3")));
+
+        await Eventually.Until(() => mosn.Hosts.ContainsKey(Details), "the new cluster's endpoints to reach MOSN");
+        mosn.Hosts[Details].Should().Equal("10.1.0.3:9080");
+    }
+
+    [Fact]
+    public async Task After_a_reconnect_mosn_is_served_again()
+    {
+        await using var mosn = Mosn();
+        await mosn.StartAsync();
+        await ConvergedAsync(mosn, Reviews, Ratings);
+
+        await mosn.ReconnectAsync();
+        await _server.WriteConfigAsync("details.yaml", Manifests.Join(
+            Manifests.Service("details", "default", "10.96.0.12", 9080),
+            Manifests.EndpointSlice("details", "default", 9080, "http", "10.1.0.3")));
+
+        await Eventually.Until(() => mosn.Hosts.ContainsKey(Details), "a change after the reconnect to reach MOSN");
+    }
+
+    [Fact]
+    public async Task An_endpoint_change_reaches_mosn()
+    {
+        await using var mosn = Mosn();
+        await mosn.StartAsync();
+        await ConvergedAsync(mosn, Reviews, Ratings);
+
+        await _server.WriteConfigAsync("reviews.yaml", Manifests.Join(
+            Manifests.Service("reviews", "default", "10.96.0.10", 9080),
+            Manifests.EndpointSlice("reviews", "default", 9080, "http", "10.1.0.7", "10.1.0.8")));
+
+        await Eventually.Until(() => mosn.Hosts[Reviews].Count == 2, "the new endpoints to reach MOSN");
+        mosn.Hosts[Reviews].Should().BeEquivalentTo(["10.1.0.7:9080", "10.1.0.8:9080"]);
+    }
+
+    [Fact]
+    public async Task A_deleted_service_loses_its_routes_while_mosn_keeps_the_cluster()
+    {
+        await using var mosn = Mosn();
+        await mosn.StartAsync();
+        await ConvergedAsync(mosn, Reviews, Ratings);
+        await Eventually.Until(() => VirtualHostsOn9080(mosn).Contains("ratings.default.svc.cluster.local:9080"), "the ratings routes to reach MOSN");
+
+        _server.DeleteConfig("ratings.yaml");
+
+        await Eventually.Until(() => !VirtualHostsOn9080(mosn).Contains("ratings.default.svc.cluster.local:9080"), "the ratings routes to be withdrawn");
+        mosn.Clusters.Should().ContainKey(Ratings, "MOSN never removes a cluster missing from a CDS response (docs/mosn.md)");
+    }
+
+    private static IReadOnlyList<string> VirtualHostsOn9080(MosnClient mosn) =>
+        mosn.Routes.TryGetValue("9080", out var routes) ? routes.VirtualHosts.Select(v => v.Name).ToList() : [];
+
+    private static Task ConvergedAsync(MosnClient mosn, params string[] clusters) =>
+        Eventually.Until(() => clusters.All(mosn.Hosts.ContainsKey), "MOSN to hold every cluster's endpoints");
+
+    private MosnClient Mosn() => new(_server.Channel, TestNodes.Mosn()) { LocalAddresses = new HashSet<string> { "10.0.0.2" } };
+}

@@ -22,6 +22,7 @@ public static class XdsServerHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var ports = kestrel.ApplicationServices.GetRequiredService<BoundPorts>();
+            kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
             kestrel.Listen(address, options.GrpcPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;

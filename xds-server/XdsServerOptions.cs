@@ -32,6 +32,22 @@ public sealed class XdsServerOptions
     /// <summary>A proxy that takes no response for this long is disconnected.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Largest DiscoveryRequest accepted, in bytes; a bigger one ends its stream with
+    /// RESOURCE_EXHAUSTED. 4 MiB, gRPC's and istiod's default (ISTIO_GPRC_MAXRECVMSGSIZE).
+    /// </summary>
+    public int MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Concurrent HTTP/2 streams one connection may open (istiod: ISTIO_GPRC_MAXSTREAMS); further ones wait.</summary>
+    public int MaxStreamsPerConnection { get; set; } = 100;
+
+    /// <summary>
+    /// Requests a stream holds before it stops reading from the proxy, so that HTTP/2 flow control
+    /// holds back one that writes faster than the server answers. With <see cref="MaxRequestBytes"/>
+    /// this bounds what one stream's requests can cost.
+    /// </summary>
+    public int MaxQueuedRequests { get; set; } = 4;
+
     /// <summary>How often the config directory is rescanned besides file-change notifications.</summary>
     public TimeSpan ConfigPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 

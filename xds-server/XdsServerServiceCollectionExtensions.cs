@@ -24,12 +24,9 @@ public static class XdsServerServiceCollectionExtensions
         services.AddSingleton<AdsStreamContext>();
         services.AddSingleton<PushDebouncer>();
         services.AddHostedService(sp => sp.GetRequiredService<PushDebouncer>());
-        services.AddGrpc(o =>
-        {
-            // Istio proxies send full snapshots of what they hold; allow big requests and responses.
-            o.MaxReceiveMessageSize = 64 * 1024 * 1024;
-            o.MaxSendMessageSize = null;
-        });
+        services.AddGrpc(o => o.MaxSendMessageSize = null);
+        services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
+            .Configure<IOptions<XdsServerOptions>>((grpc, xds) => grpc.MaxReceiveMessageSize = xds.Value.MaxRequestBytes);
         return services;
     }
 

@@ -17,6 +17,8 @@ internal abstract class AdsStream<TRequest, TResponse>
     private readonly IAsyncStreamReader<TRequest> _requests;
     private readonly IServerStreamWriter<TResponse> _responses;
     private readonly HashSet<string> _reportedUnknownTypes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reportedUnknownNames = new(StringComparer.Ordinal);
+    private volatile bool _proxyLeft;
     private long _nonce;
     private ProxyView? _lastView;
 
@@ -26,7 +28,7 @@ internal abstract class AdsStream<TRequest, TResponse>
         _requests = requests;
         _responses = responses;
         Call = call;
-        Connection = new ProxyConnection($"{flavor}-{Interlocked.Increment(ref _connectionCounter)}", flavor, call.Peer);
+        Connection = new ProxyConnection($"{flavor}-{Interlocked.Increment(ref _connectionCounter)}", flavor, call.Peer, context.Options.MaxQueuedRequests);
     }
 
     protected AdsStreamContext Context { get; }
@@ -61,20 +63,23 @@ internal abstract class AdsStream<TRequest, TResponse>
                     continue;
                 }
 
+                Connection.RequestTaken();
                 await OnRequestAsync((TRequest)item);
             }
         }
-        catch (OperationCanceledException) when (Call.CancellationToken.IsCancellationRequested)
+        catch (Exception e) when (ProxyWentAway(e))
         {
-            // The proxy went away.
+            // A proxy closing or resetting its stream is how streams end; "disconnected" says so below.
         }
-        catch (IOException) when (Call.CancellationToken.IsCancellationRequested)
+        catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
         {
-            // The proxy went away while we read from it.
+            XdsMetrics.RejectedRequests.WithLabels("too_large").Inc();
+            Logger.LogWarning("Closing ADS stream {ConnectionId} of {ProxyId} from {Peer}: {Reason}", Connection.Id, Connection.Node?.Id ?? "unidentified", Call.Peer, Bounded(e.Status.Detail, 200));
+            throw;
         }
         catch (Exception e) when (e is not RpcException)
         {
-            Logger.LogWarning("ADS stream {ConnectionId} of {ProxyId} failed: {Error}", Connection.Id, Connection.Node?.Id ?? "unidentified", e.Message);
+            Logger.LogWarning("ADS stream {ConnectionId} of {ProxyId} failed: {Error}", Connection.Id, Connection.Node?.Id ?? "unidentified", Bounded(e.Message, 200));
             throw new RpcException(new Status(StatusCode.Internal, e.Message));
         }
         finally
@@ -171,7 +176,7 @@ internal abstract class AdsStream<TRequest, TResponse>
         XdsMetrics.RejectedRequests.WithLabels("unknown_type").Inc();
         if (_reportedUnknownTypes.Add(typeUrl))
         {
-            Logger.LogWarning("Proxy {ProxyId} asked for resource type {TypeUrl}, which this server does not serve; ignoring it", Connection.Node?.Id, typeUrl);
+            Logger.LogWarning("Proxy {ProxyId} asked for resource type {TypeUrl}, which this server does not serve; ignoring it", Connection.Node?.Id, Bounded(typeUrl, 200));
         }
 
         return false;
@@ -247,20 +252,56 @@ internal abstract class AdsStream<TRequest, TResponse>
     {
         try
         {
-            while (await _requests.MoveNext(cancellationToken))
+            while (true)
             {
+                await Connection.WaitForRequestSlotAsync(cancellationToken);
+                if (!await _requests.MoveNext(cancellationToken))
+                {
+                    break;
+                }
+
                 Connection.EnqueueRequest(_requests.Current);
             }
 
             Connection.Complete();
         }
-        catch (Exception e) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (cancellationToken.IsCancellationRequested || IsDisconnect(e))
         {
-            Connection.Complete(e is OperationCanceledException ? null : e);
+            // Cancelled, or the proxy reset its stream: it left; there is nothing more to read.
+            _proxyLeft = true;
+            Connection.Complete();
         }
         catch (Exception e)
         {
             Connection.Complete(e);
+        }
+    }
+
+    /// <summary>True for what a stream ends with when the proxy closes or resets it, or the server stops.</summary>
+    private bool ProxyWentAway(Exception e) =>
+        IsDisconnect(e) && (Call.CancellationToken.IsCancellationRequested || _proxyLeft || Cancellation.IsCancellationRequested);
+
+    /// <summary>A reset or aborted stream; an undecodable request is an IOException too, but bad input, not a disconnect.</summary>
+    private static bool IsDisconnect(Exception e) =>
+        e is OperationCanceledException || (e is IOException && e is not Google.Protobuf.InvalidProtocolBufferException);
+
+    /// <summary>
+    /// Counts requested names this server does not have (a metric by type) and logs them once per
+    /// stream and type, at Debug: asking for what does not exist is normal while config converges.
+    /// </summary>
+    protected void NoteUnknownNames(string typeUrl, IReadOnlyCollection<string> names)
+    {
+        if (names.Count == 0)
+        {
+            return;
+        }
+
+        XdsMetrics.UnknownResourceNames.WithLabels(TypeUrls.ShortName(typeUrl)).Inc(names.Count);
+        if (_reportedUnknownNames.Add(typeUrl))
+        {
+            Logger.LogDebug(
+                "Proxy {ProxyId} asked for {Count} {Type} resource(s) that do not exist, e.g. {Name}; reported once per stream",
+                Node.Id, names.Count, TypeUrls.ShortName(typeUrl), Bounded(names.First()));
         }
     }
 }

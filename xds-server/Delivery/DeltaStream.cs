@@ -141,6 +141,7 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
             }
         }
 
+        var unknown = new List<string>();
         foreach (var name in settle ?? (IEnumerable<string>)[])
         {
             if (set.Find(name) is { } resource && subscription.InScope(name))
@@ -150,8 +151,11 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
             else
             {
                 removed.Add(name);
+                unknown.Add(name);
             }
         }
+
+        NoteUnknownNames(typeUrl, unknown);
 
         if (!force && updated.Count == 0 && removed.Count == 0)
         {

@@ -15,7 +15,19 @@ public static class NodeParser
     /// <summary>The pod label (and annotation) the injector chooses the data plane by.</summary>
     public const string FlavorLabel = "mesh.controlplane.io/proxy-flavor";
 
-    /// <exception cref="FormatException">With a message saying what is wrong with the node.</exception>
+    /// <summary>
+    /// Longest node id accepted, in characters. Istio's ids are far shorter: a pod name (at most 253),
+    /// a namespace (63), an IP and a DNS domain (253), joined by '~'.
+    /// </summary>
+    public const int MaxNodeIdLength = 1024;
+
+    /// <summary>
+    /// Largest node metadata accepted, in serialized bytes. pilot-agent puts the pod's labels and
+    /// annotations there, and Kubernetes allows 256 KiB of annotations; twice that leaves room.
+    /// </summary>
+    public const int MaxMetadataBytes = 512 * 1024;
+
+    /// <exception cref="FormatException">With a message saying what is wrong with the node; it quotes at most 128 characters of the node's own text.</exception>
     public static ProxyNode Parse(Node node)
     {
         var id = node.Id ?? string.Empty;
@@ -24,16 +36,29 @@ public static class NodeParser
             throw new FormatException("node.id is empty; expected TYPE~IP~POD.NAMESPACE~DOMAIN");
         }
 
+        if (id.Length > MaxNodeIdLength)
+        {
+            throw new FormatException($"node.id is {id.Length} characters long; at most {MaxNodeIdLength} are accepted");
+        }
+
+        var metadataBytes = node.Metadata?.CalculateSize() ?? 0;
+        if (metadataBytes > MaxMetadataBytes)
+        {
+            throw new FormatException($"node.metadata is {metadataBytes} bytes; at most {MaxMetadataBytes} are accepted");
+        }
+
+        var quoted = Quote(id);
+
         var parts = id.Split('~');
         if (parts.Length != 4)
         {
-            throw new FormatException($"node id '{id}' has {parts.Length} part(s); expected 4 separated by '~': TYPE~IP~POD.NAMESPACE~DOMAIN");
+            throw new FormatException($"node id '{quoted}' has {parts.Length} part(s); expected 4 separated by '~': TYPE~IP~POD.NAMESPACE~DOMAIN");
         }
 
         var nodeType = parts[0];
         if (nodeType is not ("sidecar" or "router"))
         {
-            throw new FormatException($"node id '{id}' has type '{nodeType}'; valid types are sidecar and router");
+            throw new FormatException($"node id '{quoted}' has type '{Quote(nodeType)}'; valid types are sidecar and router");
         }
 
         var metadata = node.Metadata?.Fields ?? new Google.Protobuf.Collections.MapField<string, Value>();
@@ -42,7 +67,7 @@ public static class NodeParser
         var ips = candidates.Where(ip => IPAddress.TryParse(ip, out _)).ToImmutableArray();
         if (ips.IsEmpty)
         {
-            throw new FormatException($"node id '{id}': no valid IP address in the id ('{parts[1]}') or in INSTANCE_IPS");
+            throw new FormatException($"node id '{quoted}': no valid IP address in the id ('{Quote(parts[1])}') or in INSTANCE_IPS");
         }
 
         var podId = parts[2];
@@ -56,7 +81,7 @@ public static class NodeParser
 
         if (string.IsNullOrEmpty(ns))
         {
-            throw new FormatException($"node id '{id}': no namespace in metadata NAMESPACE, in the pod id or in the domain");
+            throw new FormatException($"node id '{quoted}': no namespace in metadata NAMESPACE, in the pod id or in the domain");
         }
 
         var labels = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
@@ -88,6 +113,9 @@ public static class NodeParser
         var flavor = StringField(metadata, FlavorField) ?? labels.GetValueOrDefault(FlavorLabel);
         return string.Equals(flavor?.Trim(), "mosn", StringComparison.OrdinalIgnoreCase) ? ProxyFlavor.Mosn : ProxyFlavor.Envoy;
     }
+
+    /// <summary>Client text as an error message may quote it: at most 128 characters.</summary>
+    private static string Quote(string value) => value.Length <= 128 ? value : string.Concat(value.AsSpan(0, 128), "…");
 
     private static string? StringField(IDictionary<string, Value> fields, string name) =>
         fields.TryGetValue(name, out var value) && value.KindCase == Value.KindOneofCase.StringValue ? value.StringValue : null;

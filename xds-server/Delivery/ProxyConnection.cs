@@ -12,13 +12,18 @@ public sealed class ProxyConnection
     private readonly object _gate = new();
     private readonly Dictionary<string, TypeStatus> _statuses = new(StringComparer.Ordinal);
     private readonly Channel<object> _events = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _requestSlots;
     private MeshChange? _pendingPush;
+    private long _requestsRead;
+    private volatile bool _readingPaused;
 
-    public ProxyConnection(string id, string flavor, string peer)
+    /// <param name="maxQueuedRequests">Requests taken from the proxy and not yet handled, at most.</param>
+    public ProxyConnection(string id, string flavor, string peer, int maxQueuedRequests = 4)
     {
         Id = id;
         Flavor = flavor;
         Peer = peer;
+        _requestSlots = new SemaphoreSlim(maxQueuedRequests, maxQueuedRequests);
     }
 
     public string Id { get; }
@@ -34,7 +39,37 @@ public sealed class ProxyConnection
 
     internal ChannelReader<object> Events => _events.Reader;
 
-    internal void EnqueueRequest(object request) => _events.Writer.TryWrite(request);
+    /// <summary>
+    /// Waits until fewer than the maximum requests are queued. The reader does not read the next
+    /// request before, so a proxy writing faster than its requests are handled meets HTTP/2 flow
+    /// control instead of growing a queue.
+    /// </summary>
+    internal async Task WaitForRequestSlotAsync(CancellationToken cancellationToken)
+    {
+        if (_requestSlots.Wait(0, CancellationToken.None))
+        {
+            return;
+        }
+
+        _readingPaused = true;
+        await _requestSlots.WaitAsync(cancellationToken);
+        _readingPaused = false;
+    }
+
+    /// <summary>True while the stream does not read from the proxy because its queue is full.</summary>
+    public bool ReadingPaused => _readingPaused;
+
+    /// <summary>Requests read from the proxy since the stream opened.</summary>
+    public long RequestsRead => Interlocked.Read(ref _requestsRead);
+
+    internal void EnqueueRequest(object request)
+    {
+        Interlocked.Increment(ref _requestsRead);
+        _events.Writer.TryWrite(request);
+    }
+
+    /// <summary>Called by the stream loop for each request it takes from the queue.</summary>
+    internal void RequestTaken() => _requestSlots.Release();
 
     internal void Complete(Exception? error = null) => _events.Writer.TryComplete(error);
 

@@ -100,7 +100,8 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse
         }
 
         var config = await ConfigAsync(state);
-        var resources = Select(config.Of(typeUrl), subscription, IgnoresNames(typeUrl));
+        var resources = Select(config.Of(typeUrl), subscription, IgnoresNames(typeUrl), out var unknown);
+        NoteUnknownNames(typeUrl, unknown);
         var version = ResponseVersion.Of(resources);
         if (isPush && version == subscription.SentVersion)
         {
@@ -126,8 +127,9 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse
         RecordSent(typeUrl, version, nonce, resources.Count, state, isPush);
     }
 
-    private static List<XdsResource> Select(ResourceSet set, SotwSubscription subscription, bool everything)
+    private static List<XdsResource> Select(ResourceSet set, SotwSubscription subscription, bool everything, out List<string> unknown)
     {
+        unknown = [];
         if (everything || subscription.Wildcard)
         {
             return set.Resources.Values.ToList();
@@ -139,6 +141,10 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse
             if (set.Find(name) is { } resource)
             {
                 selected.Add(resource);
+            }
+            else
+            {
+                unknown.Add(name);
             }
         }
 

@@ -17,6 +17,9 @@ public static class XdsMetrics
     public static readonly Counter RejectedRequests = Metrics.CreateCounter(
         "controlplane_xds_rejected_requests_total", "Requests ignored or refused, by reason.", "reason");
 
+    public static readonly Counter UnknownResourceNames = Metrics.CreateCounter(
+        "controlplane_xds_unknown_resource_names_total", "Requested resource names that do not exist, by type.", "type");
+
     public static readonly Counter Pushes = Metrics.CreateCounter(
         "controlplane_xds_pushes_total", "Debounced mesh changes published to the cache, by kind (full or eds).", "kind");
 

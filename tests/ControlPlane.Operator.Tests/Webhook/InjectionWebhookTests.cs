@@ -74,6 +74,20 @@ public sealed class InjectionWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "Cluster")]
+    public async Task A_pod_labelled_with_the_revision_in_an_unlabelled_namespace_gets_a_sidecar_patch()
+    {
+        var plain = await _cluster.CreateNamespaceAsync("plain");
+        using var client = _operator.WebhookClient();
+        var pod = AdmissionReviews.Pod("web-rev", labels: new Dictionary<string, string> { ["istio.io/rev"] = "default" });
+
+        var response = await AdmissionReviews.PostAsync(client, AdmissionReviews.ForPodCreate(plain, pod));
+
+        response["allowed"]!.GetValue<bool>().Should().BeTrue();
+        AdmissionReviews.Patch(response).ToJsonString().Should().Contain("\"name\":\"istio-proxy\"");
+    }
+
+    [Fact]
     public async Task A_pod_that_cannot_be_injected_is_refused_with_the_reason()
     {
         using var client = _operator.WebhookClient();

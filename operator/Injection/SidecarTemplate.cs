@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
@@ -8,16 +9,30 @@ namespace ControlPlane.Operator.Injection;
 /// <summary>
 /// Renders Istio 1.10's sidecar for a pod: the istio-init container that installs the iptables
 /// redirect, the istio-proxy container (pilot-agent running Envoy, or MOSN), their volumes, labels and
-/// the sidecar.istio.io/status annotation. Pure: pod and settings in, additions out.
+/// annotations (sidecar.istio.io/status, merged metrics), and the app's HTTP probes pointed at
+/// pilot-agent. Pure: pod, settings and the pod's <see cref="SidecarOptions"/> in, additions out.
 /// </summary>
 public static class SidecarTemplate
 {
     private const long ProxyUid = 1337;
 
-    public static RenderedSidecar Render(V1Pod pod, string ns, InjectionSettings settings, ProxyFlavor flavor)
+    /// <summary>JSON in environment variables, read by pilot-agent: quotes stay readable.</summary>
+    private static readonly JsonSerializerOptions EnvJson = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Volumes every sidecar adds; a user volume may not take their names.</summary>
+    public static readonly IReadOnlySet<string> InjectedVolumeNames = Volumes().Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+
+    /// <param name="problems">Receives warnings (probes that cannot be rewritten).</param>
+    public static RenderedSidecar Render(V1Pod pod, string ns, InjectionSettings settings, SidecarOptions options, AnnotationProblems problems)
     {
-        var image = settings.ImageFor(flavor);
-        var volumes = Volumes();
+        var volumes = new List<V1Volume>();
+        if (options.BootstrapOverride is { } bootstrap)
+        {
+            volumes.Add(new V1Volume { Name = SidecarOptions.BootstrapVolumeName, ConfigMap = new V1ConfigMapVolumeSource { Name = bootstrap } });
+        }
+
+        volumes.AddRange(Volumes());
+        volumes.AddRange(options.UserVolumes);
         var labels = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [MeshLabels.TlsModeLabel] = Label(pod, MeshLabels.TlsModeLabel) ?? "istio",
@@ -25,9 +40,10 @@ public static class SidecarTemplate
             [MeshLabels.CanonicalRevisionLabel] = WorkloadIdentity.CanonicalRevision(pod),
             [MeshLabels.RevisionLabel] = settings.Revision,
         };
+        var initContainer = options.InterceptionMode == "NONE" ? null : InitContainer(options);
         var status = new JsonObject
         {
-            ["initContainers"] = new JsonArray(MeshLabels.InitContainerName),
+            ["initContainers"] = initContainer is null ? null : new JsonArray(MeshLabels.InitContainerName),
             ["containers"] = new JsonArray(MeshLabels.ProxyContainerName),
             ["volumes"] = new JsonArray(volumes.Select(v => (JsonNode?)v.Name).ToArray()),
             ["imagePullSecrets"] = null,
@@ -35,39 +51,95 @@ public static class SidecarTemplate
         var annotations = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [MeshLabels.StatusAnnotation] = status.ToJsonString(),
-            [MeshLabels.ProxyFlavorKey] = flavor.Name(),
+            [MeshLabels.ProxyFlavorKey] = options.Flavor.Name(),
         };
+        var appContainers = pod.Spec?.Containers?.Where(c => c.Name != MeshLabels.ProxyContainerName).ToList() ?? [];
+        if (appContainers.Count == 1)
+        {
+            // kubectl logs and exec pick the app, not the proxy.
+            annotations["kubectl.kubernetes.io/default-logs-container"] = appContainers[0].Name;
+            annotations["kubectl.kubernetes.io/default-container"] = appContainers[0].Name;
+        }
 
-        return new RenderedSidecar(InitContainer(image, settings), ProxyContainer(pod, ns, image, settings, flavor), volumes, labels, annotations);
+        var extraEnv = new List<V1EnvVar>();
+        if (options.MergePrometheusMetrics && options.StatusPort != 0 && PrometheusMerge.Apply(pod.Metadata?.Annotations, options.StatusPort) is var (merged, original))
+        {
+            foreach (var (key, value) in merged)
+            {
+                annotations[key] = value;
+            }
+
+            if (original is not null)
+            {
+                extraEnv.Add(Env(PrometheusMerge.ScrapeEnv, original));
+            }
+        }
+
+        IReadOnlyList<RewrittenProbes> appProbes = [];
+        if (options.RewriteAppProbes && options.StatusPort != 0)
+        {
+            (appProbes, var probers) = AppProbeRewriter.Rewrite(pod, options.StatusPort, problems);
+            if (probers is not null)
+            {
+                extraEnv.Add(Env(AppProbeRewriter.ProbersEnv, probers));
+            }
+        }
+
+        return new RenderedSidecar(
+            initContainer,
+            ProxyContainer(pod, ns, settings, options, extraEnv),
+            options.HoldApplicationUntilProxyStarts,
+            volumes,
+            appProbes,
+            labels,
+            annotations);
     }
 
-    private static V1Container InitContainer(string image, InjectionSettings settings) => new()
+    private static V1Container InitContainer(SidecarOptions options)
     {
-        Name = MeshLabels.InitContainerName,
-        Image = image,
-        Args =
-        [
-            "istio-iptables", "-p", "15001", "-z", "15006", "-u", "1337", "-m", "REDIRECT",
-            "-i", settings.IncludeOutboundIPRanges, "-x", settings.ExcludeOutboundIPRanges, "-b", "*",
-            "-d", string.Join(',', new[] { 15090, 15021 }.Concat(settings.ExcludeInboundPorts)),
-        ],
-        Resources = settings.Resources,
-        SecurityContext = new V1SecurityContext
+        var args = new List<string>
         {
-            AllowPrivilegeEscalation = false,
-            Privileged = false,
-            Capabilities = new V1Capabilities { Add = ["NET_ADMIN", "NET_RAW"], Drop = ["ALL"] },
-            ReadOnlyRootFilesystem = false,
-            RunAsGroup = 0,
-            RunAsNonRoot = false,
-            RunAsUser = 0,
-        },
-    };
+            "istio-iptables", "-p", "15001", "-z", "15006", "-u", "1337", "-m", options.InterceptionMode,
+            "-i", options.IncludeOutboundIPRanges, "-x", options.ExcludeOutboundIPRanges, "-b", options.IncludeInboundPorts,
+            "-d", options.ExcludeInboundPorts.Length > 0 ? "15090,15021," + options.ExcludeInboundPorts : "15090,15021",
+        };
+        if (options.IncludeOutboundPorts is { } includeOutbound)
+        {
+            args.AddRange(["-q", includeOutbound]);
+        }
 
-    private static V1Container ProxyContainer(V1Pod pod, string ns, string image, InjectionSettings settings, ProxyFlavor flavor)
+        if (options.ExcludeOutboundPorts is { } excludeOutbound)
+        {
+            args.AddRange(["-o", excludeOutbound]);
+        }
+
+        if (options.KubevirtInterfaces is { } interfaces)
+        {
+            args.AddRange(["-k", interfaces]);
+        }
+
+        return new V1Container
+        {
+            Name = MeshLabels.InitContainerName,
+            Image = options.Image,
+            Args = args,
+            Env = options.ProxyMetadata.Count > 0 ? ProxyMetadata(options) : null,
+            Resources = options.Resources,
+            SecurityContext = new V1SecurityContext
+            {
+                AllowPrivilegeEscalation = false,
+                Privileged = false,
+                Capabilities = new V1Capabilities { Add = ["NET_ADMIN", "NET_RAW"], Drop = ["ALL"] },
+                ReadOnlyRootFilesystem = false,
+                RunAsGroup = 0,
+                RunAsNonRoot = false,
+                RunAsUser = 0,
+            },
+        };
+    }
+
+    private static V1Container ProxyContainer(V1Pod pod, string ns, InjectionSettings settings, SidecarOptions options, IEnumerable<V1EnvVar> extraEnv)
     {
-        var workload = WorkloadIdentity.WorkloadName(pod);
-        var appPorts = pod.Spec?.Containers?.SelectMany(c => c.Ports ?? []).ToList() ?? [];
         var owner = pod.Metadata?.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
         var env = new List<V1EnvVar>
         {
@@ -81,87 +153,131 @@ public static class SidecarTemplate
             FieldRef("HOST_IP", "status.hostIP"),
             FieldRef("CANONICAL_SERVICE", $"metadata.labels['{MeshLabels.CanonicalNameLabel}']"),
             FieldRef("CANONICAL_REVISION", $"metadata.labels['{MeshLabels.CanonicalRevisionLabel}']"),
-            Env("PROXY_CONFIG", ProxyConfig(settings, flavor)),
-            Env("ISTIO_META_POD_PORTS", KubernetesJson.Serialize(appPorts)),
+            Env("PROXY_CONFIG", options.ProxyConfig.ToJsonString(EnvJson)),
+            Env("ISTIO_META_POD_PORTS", KubernetesJson.Serialize(pod.Spec?.Containers?.SelectMany(c => c.Ports ?? []).ToList() ?? [])),
             Env("ISTIO_META_APP_CONTAINERS", string.Join(',', pod.Spec?.Containers?.Select(c => c.Name) ?? [])),
             Env("ISTIO_META_CLUSTER_ID", "Kubernetes"),
-            Env("ISTIO_META_INTERCEPTION_MODE", "REDIRECT"),
-            Env("ISTIO_META_WORKLOAD_NAME", workload),
+            Env("ISTIO_META_INTERCEPTION_MODE", options.InterceptionMode),
+        };
+        if (pod.Metadata?.Annotations is { Count: > 0 } annotations)
+        {
+            // Node metadata, as Istio's template passes it: pilot-agent reads the stats annotations from here.
+            env.Add(Env("ISTIO_METAJSON_ANNOTATIONS", new JsonObject(annotations.OrderBy(a => a.Key, StringComparer.Ordinal)
+                .Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))).ToJsonString(EnvJson)));
+        }
+
+        env.AddRange(
+        [
+            Env("ISTIO_META_WORKLOAD_NAME", WorkloadIdentity.WorkloadName(pod)),
             Env("ISTIO_META_MESH_ID", "cluster.local"),
             // Becomes node metadata PROXY_FLAVOR: the xds-server shapes config for what MOSN accepts.
-            Env("ISTIO_META_PROXY_FLAVOR", flavor.Name()),
+            Env("ISTIO_META_PROXY_FLAVOR", options.Flavor.Name()),
             Env("TRUST_DOMAIN", "cluster.local"),
-        };
+        ]);
         if (owner is not null)
         {
             env.Add(Env("ISTIO_META_OWNER", $"kubernetes://apis/{owner.ApiVersion}/namespaces/{ns}/{owner.Kind.ToLowerInvariant()}s/{owner.Name}"));
         }
 
+        if (options.BootstrapOverride is not null)
+        {
+            env.Add(Env("ISTIO_BOOTSTRAP_OVERRIDE", "/etc/istio/custom-bootstrap/custom_bootstrap.json"));
+        }
+
+        env.AddRange(ProxyMetadata(options));
+        env.AddRange(extraEnv);
+
+        var args = new List<string>
+        {
+            "proxy", "sidecar",
+            "--domain", "$(POD_NAMESPACE).svc.cluster.local",
+            "--serviceCluster", $"{WorkloadIdentity.CanonicalName(pod)}.$(POD_NAMESPACE)",
+            $"--proxyLogLevel={options.ProxyLogLevel}",
+            $"--proxyComponentLogLevel={options.ComponentLogLevel}",
+            $"--log_output_level={options.AgentLogLevel}",
+        };
+        if (options.Concurrency > 0)
+        {
+            // 0: pilot-agent sizes Envoy's workers from the CPU limit, as when Istio leaves the flag out.
+            args.AddRange(["--concurrency", options.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+
         return new V1Container
         {
             Name = MeshLabels.ProxyContainerName,
-            Image = image,
-            Args =
-            [
-                "proxy", "sidecar",
-                "--domain", "$(POD_NAMESPACE).svc.cluster.local",
-                "--serviceCluster", $"{WorkloadIdentity.CanonicalName(pod)}.$(POD_NAMESPACE)",
-                $"--proxyLogLevel={settings.ProxyLogLevel}",
-                "--proxyComponentLogLevel=misc:error",
-                "--log_output_level=default:info",
-                "--concurrency", settings.Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ],
+            Image = options.Image,
+            Args = args,
             Env = env,
+            Lifecycle = options.HoldApplicationUntilProxyStarts
+                ? new V1Lifecycle { PostStart = new V1LifecycleHandler { Exec = new V1ExecAction { Command = ["pilot-agent", "wait"] } } }
+                : null,
             Ports = [new V1ContainerPort { ContainerPort = 15090, Name = "http-envoy-prom", Protocol = "TCP" }],
-            ReadinessProbe = new V1Probe
+            ReadinessProbe = options.StatusPort == 0 ? null : new V1Probe
             {
                 HttpGet = new V1HTTPGetAction { Path = "/healthz/ready", Port = 15021 },
-                InitialDelaySeconds = 1,
-                PeriodSeconds = 2,
+                InitialDelaySeconds = options.ReadinessInitialDelaySeconds,
+                PeriodSeconds = options.ReadinessPeriodSeconds,
                 TimeoutSeconds = 3,
-                FailureThreshold = 30,
+                FailureThreshold = options.ReadinessFailureThreshold,
             },
-            Resources = settings.Resources,
-            SecurityContext = new V1SecurityContext
-            {
-                AllowPrivilegeEscalation = false,
-                Capabilities = new V1Capabilities { Drop = ["ALL"] },
-                Privileged = false,
-                ReadOnlyRootFilesystem = true,
-                RunAsGroup = ProxyUid,
-                RunAsNonRoot = true,
-                RunAsUser = ProxyUid,
-            },
-            VolumeMounts =
-            [
-                new V1VolumeMount { Name = "istiod-ca-cert", MountPath = "/var/run/secrets/istio" },
-                new V1VolumeMount { Name = "istio-data", MountPath = "/var/lib/istio/data" },
-                new V1VolumeMount { Name = "istio-envoy", MountPath = "/etc/istio/proxy" },
-                new V1VolumeMount { Name = "istio-token", MountPath = "/var/run/secrets/tokens" },
-                new V1VolumeMount { Name = "istio-podinfo", MountPath = "/etc/istio/pod" },
-            ],
+            Resources = options.Resources,
+            SecurityContext = ProxySecurityContext(options),
+            VolumeMounts = ProxyMounts(options),
         };
     }
 
-    /// <summary>
-    /// pilot-agent's mesh ProxyConfig: where to find the xds-server (plaintext, so no control plane
-    /// auth) and, for MOSN, which binary to run instead of Envoy.
-    /// </summary>
-    private static string ProxyConfig(InjectionSettings settings, ProxyFlavor flavor)
+    /// <summary>TPROXY needs NET_ADMIN in the proxy, binding ports below 1024 NET_BIND_SERVICE; either runs it as root.</summary>
+    private static V1SecurityContext ProxySecurityContext(SidecarOptions options)
     {
-        var config = new JsonObject
+        var tproxy = options.InterceptionMode == "TPROXY";
+        var added = new List<string>();
+        if (tproxy)
         {
-            ["discoveryAddress"] = settings.DiscoveryAddress,
-            ["controlPlaneAuthPolicy"] = "NONE",
-            ["concurrency"] = settings.Concurrency,
-        };
-        if (flavor == ProxyFlavor.Mosn)
-        {
-            config["binaryPath"] = "/usr/local/bin/mosn";
+            added.Add("NET_ADMIN");
         }
 
-        return config.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+        if (options.CapNetBindService)
+        {
+            added.Add("NET_BIND_SERVICE");
+        }
+
+        return new V1SecurityContext
+        {
+            AllowPrivilegeEscalation = false,
+            Capabilities = new V1Capabilities { Add = added.Count > 0 ? added : null, Drop = ["ALL"] },
+            Privileged = false,
+            ReadOnlyRootFilesystem = true,
+            RunAsGroup = ProxyUid,
+            RunAsNonRoot = added.Count == 0,
+            RunAsUser = added.Count == 0 ? ProxyUid : 0,
+        };
     }
+
+    private static List<V1VolumeMount> ProxyMounts(SidecarOptions options)
+    {
+        var mounts = new List<V1VolumeMount>
+        {
+            new() { Name = "istiod-ca-cert", MountPath = "/var/run/secrets/istio" },
+            new() { Name = "istio-data", MountPath = "/var/lib/istio/data" },
+        };
+        if (options.BootstrapOverride is not null)
+        {
+            mounts.Add(new V1VolumeMount { Name = SidecarOptions.BootstrapVolumeName, MountPath = "/etc/istio/custom-bootstrap" });
+        }
+
+        mounts.AddRange(
+        [
+            new() { Name = "istio-envoy", MountPath = "/etc/istio/proxy" },
+            new() { Name = "istio-token", MountPath = "/var/run/secrets/tokens" },
+            new() { Name = "istio-podinfo", MountPath = "/etc/istio/pod" },
+        ]);
+        mounts.AddRange(options.UserVolumeMounts);
+        return mounts;
+    }
+
+    /// <summary>proxy.istio.io/config proxyMetadata as environment variables, sorted as Istio's template ranges over them.</summary>
+    private static List<V1EnvVar> ProxyMetadata(SidecarOptions options) =>
+        options.ProxyMetadata.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => Env(m.Key, m.Value)).ToList();
 
     /// <summary>Istio's CA listens on 15012 of the discovery host.</summary>
     private static string CaAddress(string discoveryAddress)

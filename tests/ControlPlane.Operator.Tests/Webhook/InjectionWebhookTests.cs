@@ -100,6 +100,35 @@ public sealed class InjectionWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pod_with_an_invalid_sidecar_annotation_is_refused_with_the_reason()
+    {
+        using var client = _operator.WebhookClient();
+        var pod = AdmissionReviews.Pod("web-bad", new Dictionary<string, string> { ["traffic.sidecar.istio.io/includeOutboundIPRanges"] = "10.0.0.0/33" });
+
+        var response = await AdmissionReviews.PostAsync(client, AdmissionReviews.ForPodCreate(_enabled, pod));
+
+        response["allowed"]!.GetValue<bool>().Should().BeFalse();
+        response["status"]!["message"]!.GetValue<string>().Should()
+            .Contain("traffic.sidecar.istio.io/includeOutboundIPRanges=\"10.0.0.0/33\" is invalid").And.Contain("is not a CIDR");
+        _operator.Logs.Messages.Should().Contain(m => m.Contains("Refusing pod", StringComparison.Ordinal) && m.Contains("10.0.0.0/33", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Annotations_without_effect_come_back_as_admission_warnings_and_are_logged()
+    {
+        using var client = _operator.WebhookClient();
+        var pod = AdmissionReviews.Pod("web-warn", new Dictionary<string, string> { ["sidecar.istio.io/proxyCpu"] = "50m" });
+
+        var response = await AdmissionReviews.PostAsync(client, AdmissionReviews.ForPodCreate(_enabled, pod));
+
+        response["allowed"]!.GetValue<bool>().Should().BeTrue();
+        response["patch"].Should().NotBeNull();
+        response["warnings"]!.AsArray().Select(w => w!.GetValue<string>()).Should()
+            .ContainSingle(w => w.StartsWith("sidecar.istio.io/proxyCpu:", StringComparison.Ordinal) && w.Contains("not an annotation Istio 1.10 knows", StringComparison.Ordinal));
+        _operator.Logs.Messages.Should().Contain(m => m.StartsWith("Warning:", StringComparison.Ordinal) && m.Contains("web-warn", StringComparison.Ordinal) && m.Contains("proxyCpu", StringComparison.Ordinal));
+    }
+
+    [Fact]
     [Trait("Category", "Cluster")]
     public async Task Settings_edited_with_kubectl_apply_to_the_next_pod_and_status_reports_them()
     {

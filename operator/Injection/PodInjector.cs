@@ -25,8 +25,8 @@ public static class PodInjector
         var (options, problems) = SidecarOptionsReader.FromPod(pod, settings, decision.Flavor);
         if (options is null)
         {
-            var reasons = Bounded(problems.Errors);
-            return new InjectionOutcome(InjectionDecision.Refuse($"invalid sidecar annotations: {string.Join("; ", reasons)}"), null, Bounded(problems.Warnings));
+            // Each reason names its annotation.
+            return new InjectionOutcome(InjectionDecision.Refuse(string.Join("; ", Bounded(problems.Errors))), null, Bounded(problems.Warnings));
         }
 
         var sidecar = SidecarTemplate.Render(pod, ns, settings, options, problems);

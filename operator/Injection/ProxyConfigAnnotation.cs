@@ -122,7 +122,8 @@ public static partial class ProxyConfigAnnotation
                 continue;
             }
 
-            result[name] = field.DeepClone();
+            // Protobuf JSON also takes integers as strings; pass them on as numbers.
+            result[name] = kind is Kind.Port or Kind.PortOrZero or Kind.NonNegativeInt ? JsonValue.Create(Integer(field)!.Value) : field.DeepClone();
         }
 
         if (valid && DrainProblem(result) is { } drain)
@@ -196,10 +197,13 @@ public static partial class ProxyConfigAnnotation
 
     private static string? String(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
 
-    private static long? Integer(JsonNode node) =>
-        node.GetValueKind() == JsonValueKind.Number && node.AsValue().TryGetValue<long>(out var value) ? value
-        : node.GetValueKind() == JsonValueKind.Number && node.AsValue().TryGetValue<double>(out var real) && real == Math.Floor(real) && Math.Abs(real) < long.MaxValue ? (long)real
-        : null;
+    private static long? Integer(JsonNode node) => node.GetValueKind() switch
+    {
+        JsonValueKind.Number when node.AsValue().TryGetValue<long>(out var value) => value,
+        JsonValueKind.Number when node.AsValue().TryGetValue<double>(out var real) && real == Math.Floor(real) && Math.Abs(real) < long.MaxValue => (long)real,
+        JsonValueKind.String when long.TryParse(node.GetValue<string>(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var text) => text,
+        _ => null,
+    };
 
     /// <summary>Protobuf JSON accepts a field's proto name (snake_case) as well as its JSON name.</summary>
     private static string CamelCase(string name)

@@ -57,7 +57,7 @@ public sealed class InjectedPod
 
     /// <summary>
     /// Checks an expectation of the form TARGET:PATH OP [VALUE]. TARGET is pod, proxy (istio-proxy), init
-    /// (istio-init) or app; PATH is '/'-separated, '%2F' standing for '/' in a key, and a non-numeric
+    /// (istio-init) or app (the first other container); PATH is '/'-separated, '%2F' standing for '/' in a key, and a non-numeric
     /// segment in a list picks the element of that name (env, volumes, mounts); OP is '=' (equals),
     /// '~' (the value's JSON, or text, contains), '^' (does not contain) or '!' (absent). "skipped"
     /// expects no injection.
@@ -84,7 +84,7 @@ public sealed class InjectedPod
             "pod" => Patched,
             "proxy" => Named(Patched!["spec"]!["containers"], "istio-proxy"),
             "init" => Named(Patched!["spec"]!["initContainers"], "istio-init"),
-            "app" => Named(Patched!["spec"]!["containers"], "app"),
+            "app" => Patched!["spec"]!["containers"]!.AsArray().First(c => c!["name"]!.GetValue<string>() != "istio-proxy"),
             _ => throw new ArgumentException($"unknown target {target}"),
         };
         foreach (var segment in path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Replace("%2F", "/", StringComparison.Ordinal)))

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
 using static ControlPlane.Operator.Injection.SidecarAnnotations;
@@ -8,13 +7,12 @@ namespace ControlPlane.Operator.Injection;
 /// <summary>
 /// Reads a pod's sidecar annotations over the injector's settings. Each annotation Istio 1.10 knows is
 /// honoured as istiod 1.10 honours it; an invalid value refuses the pod (as istiod does, with the
-/// reason); one that has no effect, is deprecated, or is not an Istio annotation at all is reported as
-/// a warning. Nothing is ignored without a word.
+/// reason); one that has no effect, is deprecated, or is an unknown key under Istio's prefixes (a typo)
+/// is reported as a warning; a template or setting this control plane does not offer refuses the pod.
+/// Nothing is ignored without a word.
 /// </summary>
 public static class SidecarOptionsReader
 {
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
-
     /// <returns>The options, or null when an annotation is invalid; the problems either way.</returns>
     public static (SidecarOptions? Options, AnnotationProblems Problems) FromPod(V1Pod pod, InjectionSettings settings, ProxyFlavor flavor)
     {
@@ -22,7 +20,7 @@ public static class SidecarOptionsReader
         var problems = new AnnotationProblems();
         string? Get(string key) => annotations.TryGetValue(key, out var value) ? value : null;
 
-        WarnAboutUnusedAnnotations(annotations, problems);
+        CheckUnusedAndUnsupported(annotations, problems);
         var proxyConfig = Get(ProxyConfig) is { } proxyConfigValue ? ProxyConfigAnnotation.Parse(proxyConfigValue, problems) ?? [] : [];
 
         var image = settings.ImageFor(flavor);
@@ -144,8 +142,11 @@ public static class SidecarOptionsReader
         return (problems.Errors.Count == 0 ? options : null, problems);
     }
 
-    /// <summary>Annotations Istio 1.10 reads but that change nothing, and keys under Istio's prefixes it does not know.</summary>
-    private static void WarnAboutUnusedAnnotations(IDictionary<string, string> annotations, AnnotationProblems problems)
+    /// <summary>
+    /// Warns about annotations Istio 1.10 reads but that change nothing, and keys under Istio's prefixes
+    /// it does not know; refuses injection templates other than "sidecar".
+    /// </summary>
+    private static void CheckUnusedAndUnsupported(IDictionary<string, string> annotations, AnnotationProblems problems)
     {
         foreach (var key in annotations.Keys.Order(StringComparer.Ordinal))
         {

@@ -100,6 +100,18 @@ public static class SidecarTemplate
                 [
                     new V1DownwardAPIVolumeFile { Path = "labels", FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.labels" } },
                     new V1DownwardAPIVolumeFile { Path = "annotations", FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.annotations" } },
+
+                    // Without --concurrency, pilot-agent sizes Envoy's workers from these (in millicores).
+                    new V1DownwardAPIVolumeFile
+                    {
+                        Path = "cpu-limit",
+                        ResourceFieldRef = new V1ResourceFieldSelector { ContainerName = MeshLabels.ProxyContainerName, Resource = "limits.cpu", Divisor = new ResourceQuantity("1m") },
+                    },
+                    new V1DownwardAPIVolumeFile
+                    {
+                        Path = "cpu-request",
+                        ResourceFieldRef = new V1ResourceFieldSelector { ContainerName = MeshLabels.ProxyContainerName, Resource = "requests.cpu", Divisor = new ResourceQuantity("1m") },
+                    },
                 ],
             },
         },

@@ -58,7 +58,7 @@ public sealed class InjectedPod
     /// <summary>
     /// Checks an expectation of the form TARGET:PATH OP [VALUE]. TARGET is pod, proxy (istio-proxy), init
     /// (istio-init) or app (the first other container); PATH is '/'-separated, '%2F' standing for '/' in a key, and a non-numeric
-    /// segment in a list picks the element of that name (env, volumes, mounts); OP is '=' (equals),
+    /// segment in a list picks the element of that name (env, volumes, mounts) or path (downward API items); OP is '=' (equals),
     /// '~' (the value's JSON, or text, contains), '^' (does not contain) or '!' (absent). "skipped"
     /// expects no injection.
     /// </summary>
@@ -117,5 +117,5 @@ public sealed class InjectedPod
     }
 
     private static JsonNode? Named(JsonNode? list, string name) =>
-        (list as JsonArray)?.FirstOrDefault(e => e?["name"]?.GetValue<string>() == name);
+        (list as JsonArray)?.FirstOrDefault(e => (e?["name"] ?? e?["path"])?.GetValue<string>() == name);
 }

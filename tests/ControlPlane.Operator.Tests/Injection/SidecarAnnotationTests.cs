@@ -58,6 +58,7 @@ public sealed class SidecarAnnotationTests
         { "traffic.sidecar.istio.io/kubevirtInterfaces", "net1,net2", "init:/args~\"-k\",\"net1,net2\"" },
         { ProxyConfig, "concurrency: 3", "proxy:/args~\"--concurrency\",\"3\"" },
         { ProxyConfig, "concurrency: 0", "proxy:/args^--concurrency" },
+        { ProxyConfig, "concurrency: 0", "pod:/spec/volumes/istio-podinfo/downwardAPI/items/cpu-limit/resourceFieldRef/resource=limits.cpu" },
         { ProxyConfig, "{\"concurrency\": \"5\"}", "proxy:/env/PROXY_CONFIG/value~\"concurrency\":5" },
         { ProxyConfig, "holdApplicationUntilProxyStarts: true", "pod:/spec/containers/0/name=istio-proxy" },
         { ProxyConfig, "holdApplicationUntilProxyStarts: true", "proxy:/lifecycle/postStart/exec/command=[\"pilot-agent\",\"wait\"]" },

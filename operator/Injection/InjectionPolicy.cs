@@ -37,7 +37,7 @@ public static class InjectionPolicy
         var podChoice = Value(pod.Metadata, MeshLabels.InjectAnnotation);
         if (podChoice is not null && !Yes.Contains(podChoice))
         {
-            return InjectionDecision.Skip($"pod sets {MeshLabels.InjectAnnotation}={podChoice}");
+            return InjectionDecision.Skip($"pod sets {MeshLabels.InjectAnnotation}={AnnotationValues.Shown(podChoice)}");
         }
 
         if (SelectionProblem(pod, ns, namespaceMetadata, settings.Revision, podChoice is not null) is { } problem)
@@ -49,7 +49,7 @@ public static class InjectionPolicy
         var flavor = settings.Flavor;
         if (flavorValue is not null && !ProxyFlavors.TryParse(flavorValue, out flavor))
         {
-            return InjectionDecision.Refuse($"{MeshLabels.ProxyFlavorKey}={flavorValue} is not a proxy flavor (envoy or mosn)");
+            return InjectionDecision.Refuse($"{MeshLabels.ProxyFlavorKey}={AnnotationValues.Shown(flavorValue)} is not a proxy flavor (envoy or mosn)");
         }
 
         return new InjectionDecision(true, true, $"injecting {flavor.Name()}", flavor);

@@ -85,6 +85,14 @@ public sealed class InjectionPolicyTests
         decision.Reason.Should().Contain("nginx").And.Contain("envoy or mosn");
     }
 
+    [Fact]
+    public void Reasons_show_only_the_start_of_a_long_annotation_value()
+    {
+        var decision = InjectionPolicy.Decide(Pod("mesh.controlplane.io/proxy-flavor=" + new string('x', 10_000)), "shop", Enabled(), Settings);
+
+        decision.Reason.Length.Should().BeLessThan(200);
+    }
+
     private static V1ObjectMeta Enabled() => new() { Labels = Parse("istio-injection=enabled") };
 
     private static V1Pod Pod(string annotations) => new()

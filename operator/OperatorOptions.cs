@@ -48,6 +48,12 @@ public sealed class OperatorOptions
     /// <summary>Default discovery address of injected proxies (a SidecarInjector may override it).</summary>
     public string DiscoveryAddress { get; set; } = "xds-server.istio-system.svc:15010";
 
+    /// <summary>
+    /// The control-plane revision this operator injects for (Istio's istio.io/rev value); the chart
+    /// passes its <c>revision</c> value. A SidecarInjector's spec.revision overrides it.
+    /// </summary>
+    public string Revision { get; set; } = "default";
+
     public string LeaseName { get; set; } = "controlplane-operator";
 
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);

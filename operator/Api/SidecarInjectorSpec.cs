@@ -18,7 +18,7 @@ public sealed class SidecarInjectorSpec
     [JsonPropertyName("discoveryAddress")]
     public string? DiscoveryAddress { get; set; }
 
-    /// <summary>Which istio.io/rev namespace label selects this injector; default "default".</summary>
+    /// <summary>Which istio.io/rev label (on namespaces, or pods in unlabelled ones) selects this injector; default the operator's --revision.</summary>
     [JsonPropertyName("revision")]
     public string? Revision { get; set; }
 

@@ -93,37 +93,43 @@ public sealed class WebhookRegistration
         return new UriBuilder(uri) { Port = _ports.PortOf("webhook") }.Uri.ToString();
     }
 
-    /// <summary>Istio 1.10's default-revision selection: istio-injection=enabled namespaces, or istio.io/rev=REVISION ones.</summary>
+    /// <summary>
+    /// Istio 1.10's webhooks for the operator's revision, as the chart registers them: namespaces
+    /// labelled istio.io/rev=REVISION, pods labelled istio.io/rev=REVISION in unlabelled namespaces and,
+    /// for the default revision, istio-injection=enabled namespaces and sidecar.istio.io/inject=true pods.
+    /// </summary>
     private V1MutatingWebhookConfiguration UrlRegistration(string url, byte[] caBundle)
     {
-        V1MutatingWebhook Webhook(string prefix, V1LabelSelector namespaceSelector) => new()
+        var revision = _options.Revision;
+        V1MutatingWebhook Webhook(string prefix, V1LabelSelectorRequirement[] namespaceSelector, V1LabelSelectorRequirement[] objectSelector) => new()
         {
             Name = $"{prefix}.{WebhookName}",
             ClientConfig = new Admissionregistrationv1WebhookClientConfig { Url = url, CaBundle = caBundle },
             Rules = [new V1RuleWithOperations { ApiGroups = [""], ApiVersions = ["v1"], Resources = ["pods"], Operations = ["CREATE"] }],
-            NamespaceSelector = namespaceSelector,
-            ObjectSelector = new V1LabelSelector { MatchExpressions = [new V1LabelSelectorRequirement { Key = "sidecar.istio.io/inject", OperatorProperty = "NotIn", Values = ["false"] }] },
+            NamespaceSelector = new V1LabelSelector { MatchExpressions = [.. namespaceSelector, Requirement("kubernetes.io/metadata.name", "NotIn", "kube-system", "kube-public", "kube-node-lease")] },
+            ObjectSelector = new V1LabelSelector { MatchExpressions = objectSelector },
             FailurePolicy = _options.FailurePolicy,
             SideEffects = "None",
             AdmissionReviewVersions = ["v1"],
             TimeoutSeconds = 10,
         };
 
-        return new V1MutatingWebhookConfiguration
+        var notDisabled = Requirement("sidecar.istio.io/inject", "NotIn", "false");
+        var unlabelledNamespace = new[] { Requirement("istio-injection", "DoesNotExist"), Requirement("istio.io/rev", "DoesNotExist") };
+        var webhooks = new List<V1MutatingWebhook>
         {
-            Metadata = new V1ObjectMeta { Name = _options.WebhookConfig },
-            Webhooks =
-            [
-                Webhook("namespace", new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["istio-injection"] = "enabled" } }),
-                Webhook("rev.namespace", new V1LabelSelector
-                {
-                    MatchExpressions =
-                    [
-                        new V1LabelSelectorRequirement { Key = "istio.io/rev", OperatorProperty = "In", Values = ["default"] },
-                        new V1LabelSelectorRequirement { Key = "istio-injection", OperatorProperty = "DoesNotExist" },
-                    ],
-                }),
-            ],
+            Webhook("rev.namespace", [Requirement("istio.io/rev", "In", revision), Requirement("istio-injection", "DoesNotExist")], [notDisabled]),
+            Webhook("rev.object", unlabelledNamespace, [notDisabled, Requirement("istio.io/rev", "In", revision)]),
         };
+        if (revision == "default")
+        {
+            webhooks.Add(Webhook("namespace", [Requirement("istio-injection", "In", "enabled")], [notDisabled]));
+            webhooks.Add(Webhook("object", unlabelledNamespace, [Requirement("sidecar.istio.io/inject", "In", "true"), Requirement("istio.io/rev", "DoesNotExist")]));
+        }
+
+        return new V1MutatingWebhookConfiguration { Metadata = new V1ObjectMeta { Name = _options.WebhookConfig }, Webhooks = webhooks };
     }
+
+    private static V1LabelSelectorRequirement Requirement(string key, string op, params string[] values) =>
+        new() { Key = key, OperatorProperty = op, Values = values.Length > 0 ? values : null };
 }

@@ -22,12 +22,13 @@ public sealed record InjectionSettings(
 
     private static readonly HashSet<string> LogLevels = ["trace", "debug", "info", "warning", "error", "critical", "off"];
 
-    public static InjectionSettings Defaults(string discoveryAddress) => new(
+    /// <param name="revision">The revision injected for (the operator's --revision).</param>
+    public static InjectionSettings Defaults(string discoveryAddress, string revision = "default") => new(
         ProxyFlavor.Envoy,
         DefaultEnvoyImage,
         DefaultMosnImage,
         discoveryAddress,
-        "default",
+        revision,
         "warning",
         2,
         DefaultResources(),
@@ -38,9 +39,9 @@ public sealed record InjectionSettings(
     public string ImageFor(ProxyFlavor flavor) => flavor == ProxyFlavor.Mosn ? MosnImage : EnvoyImage;
 
     /// <summary>Applies a spec over the defaults; returns the problems instead when it is invalid.</summary>
-    public static (InjectionSettings? Settings, IReadOnlyList<string> Errors) FromSpec(SidecarInjectorSpec? spec, string defaultDiscoveryAddress)
+    public static (InjectionSettings? Settings, IReadOnlyList<string> Errors) FromSpec(SidecarInjectorSpec? spec, string defaultDiscoveryAddress, string defaultRevision = "default")
     {
-        var settings = Defaults(defaultDiscoveryAddress);
+        var settings = Defaults(defaultDiscoveryAddress, defaultRevision);
         if (spec is null)
         {
             return (settings, []);

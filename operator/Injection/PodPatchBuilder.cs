@@ -10,8 +10,36 @@ public static class PodPatchBuilder
     public static JsonArray Build(V1Pod pod, RenderedSidecar sidecar)
     {
         var patch = new JsonArray();
-        AppendToList(patch, "/spec/initContainers", pod.Spec?.InitContainers?.Count ?? 0, [sidecar.InitContainer]);
-        AppendToList(patch, "/spec/containers", pod.Spec?.Containers?.Count ?? 0, [sidecar.ProxyContainer]);
+
+        // Probes first, while container indexes are still the pod's own.
+        foreach (var probes in sidecar.AppProbes)
+        {
+            foreach (var (field, probe) in new[] { ("readinessProbe", probes.Readiness), ("livenessProbe", probes.Liveness), ("startupProbe", probes.Startup) })
+            {
+                if (probe is not null)
+                {
+                    patch.Add(Op("replace", $"/spec/containers/{probes.ContainerIndex}/{field}", JsonNode.Parse(KubernetesJson.Serialize(probe))));
+                }
+            }
+        }
+
+        if (sidecar.InitContainer is { } init)
+        {
+            // Last, as in Istio: other init containers still run before traffic is redirected.
+            AppendToList(patch, "/spec/initContainers", pod.Spec?.InitContainers?.Count ?? 0, [init]);
+        }
+
+        var containers = pod.Spec?.Containers?.Count ?? 0;
+        if (sidecar.ProxyFirst && containers > 0)
+        {
+            // holdApplicationUntilProxyStarts: kubelet starts containers in order and waits for the proxy's postStart.
+            patch.Add(Op("add", "/spec/containers/0", JsonNode.Parse(KubernetesJson.Serialize(sidecar.ProxyContainer))));
+        }
+        else
+        {
+            AppendToList(patch, "/spec/containers", containers, [sidecar.ProxyContainer]);
+        }
+
         AppendToList(patch, "/spec/volumes", pod.Spec?.Volumes?.Count ?? 0, sidecar.Volumes.Where(v => pod.Spec?.Volumes?.Any(e => e.Name == v.Name) != true).ToList());
         if (pod.Spec?.SecurityContext?.FsGroup is null)
         {

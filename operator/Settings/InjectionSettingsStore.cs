@@ -23,7 +23,7 @@ public sealed class InjectionSettingsStore : BackgroundService
     {
         _options = options.Value;
         _logger = logger;
-        _current = InjectionSettings.Defaults(_options.DiscoveryAddress);
+        _current = InjectionSettings.Defaults(_options.DiscoveryAddress, _options.Revision);
         _informer = new ResourceInformer<SidecarInjector, SidecarInjectorList>(SidecarInjectorClient.Create(client), OnEvent, informerOptions.Value, logger);
     }
 
@@ -43,12 +43,12 @@ public sealed class InjectionSettingsStore : BackgroundService
         {
             if (type == InformerEventType.Deleted)
             {
-                Volatile.Write(ref _current, InjectionSettings.Defaults(_options.DiscoveryAddress));
+                Volatile.Write(ref _current, InjectionSettings.Defaults(_options.DiscoveryAddress, _options.Revision));
                 _logger.LogInformation("SidecarInjector {Name} was deleted; injecting with the defaults", name);
             }
             else
             {
-                var (settings, errors) = InjectionSettings.FromSpec(injector.Spec, _options.DiscoveryAddress);
+                var (settings, errors) = InjectionSettings.FromSpec(injector.Spec, _options.DiscoveryAddress, _options.Revision);
                 if (settings is null)
                 {
                     _logger.LogError("SidecarInjector {Name} generation {Generation} is invalid, keeping the previous settings: {Errors}", name, injector.Metadata.Generation, string.Join("; ", errors));

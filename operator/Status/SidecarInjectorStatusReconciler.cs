@@ -143,7 +143,7 @@ public sealed class SidecarInjectorStatusReconciler : BackgroundService
             return ("False", "NotUsed", $"only the SidecarInjector named {SidecarInjector.DefaultName} is used for injection");
         }
 
-        var (settings, errors) = InjectionSettings.FromSpec(injector.Spec, _options.DiscoveryAddress);
+        var (settings, errors) = InjectionSettings.FromSpec(injector.Spec, _options.DiscoveryAddress, _options.Revision);
         return settings is null
             ? ("False", "InvalidSpec", "the previous valid settings stay in use: " + string.Join("; ", errors))
             : ("True", "Accepted", $"used for new pods: flavor {settings.Flavor}, image {settings.ImageFor(settings.Flavor)}, discovery {settings.DiscoveryAddress}");

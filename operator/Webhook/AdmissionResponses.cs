@@ -8,13 +8,23 @@ public static class AdmissionResponses
 {
     public static JsonObject Allow(string uid) => Review(new JsonObject { ["uid"] = uid, ["allowed"] = true });
 
-    public static JsonObject Patch(string uid, JsonArray patch) => Review(new JsonObject
+    /// <param name="warnings">admission.k8s.io/v1 warnings, which the API server returns to the client (kubectl prints them).</param>
+    public static JsonObject Patch(string uid, JsonArray patch, IReadOnlyList<string>? warnings = null)
     {
-        ["uid"] = uid,
-        ["allowed"] = true,
-        ["patchType"] = "JSONPatch",
-        ["patch"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(patch.ToJsonString())),
-    });
+        var response = new JsonObject
+        {
+            ["uid"] = uid,
+            ["allowed"] = true,
+            ["patchType"] = "JSONPatch",
+            ["patch"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(patch.ToJsonString())),
+        };
+        if (warnings is { Count: > 0 })
+        {
+            response["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)w).ToArray());
+        }
+
+        return Review(response);
+    }
 
     public static JsonObject Refuse(string uid, string message) => Review(new JsonObject
     {

@@ -66,8 +66,13 @@ public sealed class InjectionWebhook
 
         var ns = request.Namespace ?? pod.Metadata?.NamespaceProperty ?? "default";
         var name = pod.Metadata?.Name ?? pod.Metadata?.GenerateName + "*";
-        var settings = _settings.Current;
-        var decision = InjectionPolicy.Decide(pod, ns, await _namespaces.GetAsync(ns, cancellationToken), settings);
+        var outcome = PodInjector.Inject(pod, ns, await _namespaces.GetAsync(ns, cancellationToken), _settings.Current);
+        foreach (var warning in outcome.Warnings)
+        {
+            _logger.LogWarning("Pod {Namespace}/{Pod}: {Warning}", ns, name, warning);
+        }
+
+        var decision = outcome.Decision;
         if (!decision.Allowed)
         {
             Admissions.WithLabels("refused").Inc();
@@ -75,16 +80,15 @@ public sealed class InjectionWebhook
             return AdmissionResponses.Refuse(request.Uid, $"the pod cannot be injected: {decision.Reason}");
         }
 
-        if (!decision.Inject)
+        if (outcome.Patch is null)
         {
             Admissions.WithLabels("skipped").Inc();
             _logger.LogDebug("Not injecting pod {Namespace}/{Pod}: {Reason}", ns, name, decision.Reason);
             return AdmissionResponses.Allow(request.Uid);
         }
 
-        var sidecar = SidecarTemplate.Render(pod, ns, settings, decision.Flavor);
         Admissions.WithLabels("injected").Inc();
-        _logger.LogInformation("Injecting {Flavor} sidecar ({Image}) into pod {Namespace}/{Pod}", decision.Flavor, sidecar.ProxyContainer.Image, ns, name);
-        return AdmissionResponses.Patch(request.Uid, PodPatchBuilder.Build(pod, sidecar));
+        _logger.LogInformation("Injecting {Flavor} sidecar ({Image}) into pod {Namespace}/{Pod}", decision.Flavor, outcome.Image, ns, name);
+        return AdmissionResponses.Patch(request.Uid, outcome.Patch, outcome.Warnings);
     }
 }

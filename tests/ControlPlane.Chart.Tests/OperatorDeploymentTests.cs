@@ -22,7 +22,8 @@ public sealed class OperatorDeploymentTests
             "--webhook-config", ChartNames.WebhookConfig,
             "--cert-secret", ChartNames.GeneratedCertSecret,
             "--lease-name", ChartNames.Operator,
-            "--discovery-address", ChartNames.DiscoveryAddress);
+            "--discovery-address", ChartNames.DiscoveryAddress,
+            "--revision", "default");
     }
 
     [Theory]
@@ -55,6 +56,7 @@ public sealed class OperatorDeploymentTests
 
         ContainerAssertions.ArgValue(container, "--cert-secret").Should().Be("mesh-webhook-tls");
         container.Args.Should().Contain("--cert-provided", "the operator must only read a Secret it does not own");
+        ContainerAssertions.ArgValue(container, "--revision").Should().Be("canary", "the operator injects for the release's revision");
     }
 
     [Fact]
@@ -65,7 +67,7 @@ public sealed class OperatorDeploymentTests
 
         deployment.Spec.Replicas.Should().Be(3);
         container.Args.Should().StartWith(["--namespace", "$(POD_NAMESPACE)"])
-            .And.EndWith(["--discovery-address", ChartNames.DiscoveryAddress, "--log-level", "Debug"]);
+            .And.EndWith(["--revision", "default", "--log-level", "Debug"]);
         container.Image.Should().Be("registry.example.com/mesh/controlplane/operator:1.2.4-rc.1");
         container.Resources.Requests["cpu"].ToString().Should().Be("50m");
         container.Resources.Requests["memory"].ToString().Should().Be("64Mi");

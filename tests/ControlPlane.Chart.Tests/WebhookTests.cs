@@ -45,13 +45,13 @@ public sealed class WebhookTests
     }
 
     [Fact]
-    public async Task The_default_revision_has_the_namespace_revision_and_object_webhooks()
+    public async Task The_default_revision_has_the_namespace_and_object_webhooks_of_both_kinds()
     {
         var configuration = (await ChartRenders.GetAsync(ValueSets.Defaults))
             .Single<V1MutatingWebhookConfiguration>(ChartNames.WebhookConfig);
         var hooks = configuration.Webhooks.ToDictionary(w => w.Name);
 
-        hooks.Keys.Should().BeEquivalentTo(NamespaceHook, RevisionNamespaceHook, ObjectHook);
+        hooks.Keys.Should().BeEquivalentTo(NamespaceHook, RevisionNamespaceHook, ObjectHook, RevisionObjectHook);
         Expressions(hooks[NamespaceHook].NamespaceSelector).Should().BeEquivalentTo(
             "istio-injection In enabled", SystemNamespaces);
         Expressions(hooks[NamespaceHook].ObjectSelector).Should().BeEquivalentTo("sidecar.istio.io/inject NotIn false");
@@ -62,6 +62,10 @@ public sealed class WebhookTests
             "istio-injection DoesNotExist", "istio.io/rev DoesNotExist", SystemNamespaces);
         Expressions(hooks[ObjectHook].ObjectSelector).Should().BeEquivalentTo(
             "sidecar.istio.io/inject In true", "istio.io/rev DoesNotExist");
+        Expressions(hooks[RevisionObjectHook].NamespaceSelector).Should().BeEquivalentTo(
+            "istio-injection DoesNotExist", "istio.io/rev DoesNotExist", SystemNamespaces);
+        Expressions(hooks[RevisionObjectHook].ObjectSelector).Should().BeEquivalentTo(
+            "sidecar.istio.io/inject NotIn false", "istio.io/rev In default");
     }
 
     [Fact]
@@ -91,6 +95,11 @@ public sealed class WebhookTests
         { "defaults", "shop", "", "sidecar.istio.io/inject=true", ObjectHook },
         { "defaults", "shop", "", "sidecar.istio.io/inject=true,istio.io/rev=canary", "" },
         { "defaults", "shop", "", "app=web", "" },
+        { "defaults", "shop", "", "istio.io/rev=default", RevisionObjectHook },
+        { "defaults", "shop", "", "istio.io/rev=default,sidecar.istio.io/inject=true", RevisionObjectHook },
+        { "defaults", "shop", "", "istio.io/rev=default,sidecar.istio.io/inject=false", "" },
+        { "defaults", "shop", "istio-injection=enabled", "istio.io/rev=canary", NamespaceHook },
+        { "defaults", "shop", "istio.io/rev=canary", "istio.io/rev=default", "" },
         { "defaults", "kube-system", "istio-injection=enabled", "", "" },
         { "defaults", "kube-public", "", "sidecar.istio.io/inject=true", "" },
         { "canary", "shop", "istio.io/rev=canary", "", RevisionNamespaceHook },
@@ -99,6 +108,8 @@ public sealed class WebhookTests
         { "canary", "shop", "", "istio.io/rev=canary", RevisionObjectHook },
         { "canary", "shop", "", "istio.io/rev=canary,sidecar.istio.io/inject=false", "" },
         { "canary", "shop", "", "sidecar.istio.io/inject=true", "" },
+        { "canary", "shop", "", "istio.io/rev=default", "" },
+        { "canary", "shop", "istio.io/rev=default", "istio.io/rev=canary", "" },
         { "canary", "kube-node-lease", "istio.io/rev=canary", "", "" },
     };
 

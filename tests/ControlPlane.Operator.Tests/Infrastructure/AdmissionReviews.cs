@@ -26,12 +26,17 @@ public static class AdmissionReviews
         },
     };
 
-    public static JsonObject Pod(string name, IDictionary<string, string>? annotations = null)
+    public static JsonObject Pod(string name, IDictionary<string, string>? annotations = null, IDictionary<string, string>? labels = null)
     {
         var metadata = new JsonObject { ["name"] = name };
         if (annotations is not null)
         {
             metadata["annotations"] = new JsonObject(annotations.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value)));
+        }
+
+        if (labels is not null)
+        {
+            metadata["labels"] = new JsonObject(labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value)));
         }
 
         return new JsonObject

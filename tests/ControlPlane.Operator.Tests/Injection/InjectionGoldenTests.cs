@@ -31,10 +31,10 @@ public sealed class InjectionGoldenTests
         var (settings, errors) = InjectionSettings.FromSpec(spec, "xds-server.istio-system.svc:15010");
         errors.Should().BeEmpty();
 
-        var decision = InjectionPolicy.Decide(pod, ns.Metadata.Name, ns.Metadata, settings!);
-        decision.Inject.Should().BeTrue(decision.Reason);
-        var patch = PodPatchBuilder.Build(pod, SidecarTemplate.Render(pod, ns.Metadata.Name, settings!, decision.Flavor));
-        var patched = Patches.Apply(JsonNode.Parse(KubernetesJson.Serialize(pod))!, patch);
+        var outcome = PodInjector.Inject(pod, ns.Metadata.Name, ns.Metadata, settings!);
+        outcome.Decision.Inject.Should().BeTrue(outcome.Decision.Reason);
+        outcome.Warnings.Should().BeEmpty();
+        var patched = Patches.Apply(JsonNode.Parse(KubernetesJson.Serialize(pod))!, outcome.Patch!);
         var actual = patched.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
 
         // The patched pod must still be a pod the API server would accept.

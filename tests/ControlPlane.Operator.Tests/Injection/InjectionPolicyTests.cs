@@ -13,7 +13,7 @@ public sealed class InjectionPolicyTests
     [InlineData("istio-injection=enabled", "sidecar.istio.io/inject=false", false, "sidecar.istio.io/inject=false")]
     [InlineData("istio-injection=enabled", "sidecar.istio.io/inject=no", false, "sidecar.istio.io/inject=no")]
     [InlineData("istio.io/rev=default", "", true, "envoy")]
-    [InlineData("istio.io/rev=canary", "", false, "not enabled")]
+    [InlineData("istio.io/rev=canary", "", false, "istio.io/rev=canary, not this injector's revision default")]
     [InlineData("", "", false, "not enabled")]
     [InlineData("", "sidecar.istio.io/inject=true", true, "envoy")]
     [InlineData("", "sidecar.istio.io/inject=yes", true, "envoy")]
@@ -25,6 +25,30 @@ public sealed class InjectionPolicyTests
 
         decision.Inject.Should().Be(inject);
         decision.Allowed.Should().BeTrue();
+        decision.Reason.Should().Contain(reason);
+    }
+
+    [Theory]
+    [InlineData("canary", "", "istio.io/rev=canary", true, "envoy")]
+    [InlineData("default", "", "istio.io/rev=default", true, "envoy")]
+    [InlineData("default", "", "istio.io/rev=canary", false, "istio.io/rev=canary, not this injector's revision default")]
+    [InlineData("canary", "", "istio.io/rev=default", false, "istio.io/rev=default, not this injector's revision canary")]
+    [InlineData("canary", "", "istio.io/rev=canary,sidecar.istio.io/inject=false", false, "sidecar.istio.io/inject=false")]
+    [InlineData("canary", "", "sidecar.istio.io/inject=true", false, "selects the default revision, not canary")]
+    [InlineData("default", "", "sidecar.istio.io/inject=true,istio.io/rev=canary", false, "not this injector's revision default")]
+    [InlineData("canary", "istio.io/rev=canary", "", true, "envoy")]
+    [InlineData("canary", "istio-injection=enabled", "", false, "selects the default revision, not canary")]
+    [InlineData("canary", "istio.io/rev=default", "istio.io/rev=canary", false, "namespace shop has istio.io/rev=default")]
+    [InlineData("default", "istio-injection=enabled", "istio.io/rev=canary", true, "envoy")]
+    [InlineData("canary", "", "", false, "istio.io/rev=canary)")]
+    public void Revisions_select_pods_as_istio_webhooks_do(string revision, string namespaceLabels, string podLabels, bool inject, string reason)
+    {
+        var pod = Pod(string.Empty);
+        pod.Metadata.Labels = Parse(podLabels);
+
+        var decision = InjectionPolicy.Decide(pod, "shop", new V1ObjectMeta { Labels = Parse(namespaceLabels) }, Settings with { Revision = revision });
+
+        decision.Inject.Should().Be(inject, decision.Reason);
         decision.Reason.Should().Contain(reason);
     }
 
@@ -59,6 +83,14 @@ public sealed class InjectionPolicyTests
 
         decision.Allowed.Should().BeFalse();
         decision.Reason.Should().Contain("nginx").And.Contain("envoy or mosn");
+    }
+
+    [Fact]
+    public void Reasons_show_only_the_start_of_a_long_annotation_value()
+    {
+        var decision = InjectionPolicy.Decide(Pod("mesh.controlplane.io/proxy-flavor=" + new string('x', 10_000)), "shop", Enabled(), Settings);
+
+        decision.Reason.Length.Should().BeLessThan(200);
     }
 
     private static V1ObjectMeta Enabled() => new() { Labels = Parse("istio-injection=enabled") };

@@ -74,6 +74,20 @@ public sealed class InjectionWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Category", "Cluster")]
+    public async Task A_pod_labelled_with_the_revision_in_an_unlabelled_namespace_gets_a_sidecar_patch()
+    {
+        var plain = await _cluster.CreateNamespaceAsync("plain");
+        using var client = _operator.WebhookClient();
+        var pod = AdmissionReviews.Pod("web-rev", labels: new Dictionary<string, string> { ["istio.io/rev"] = "default" });
+
+        var response = await AdmissionReviews.PostAsync(client, AdmissionReviews.ForPodCreate(plain, pod));
+
+        response["allowed"]!.GetValue<bool>().Should().BeTrue();
+        AdmissionReviews.Patch(response).ToJsonString().Should().Contain("\"name\":\"istio-proxy\"");
+    }
+
+    [Fact]
     public async Task A_pod_that_cannot_be_injected_is_refused_with_the_reason()
     {
         using var client = _operator.WebhookClient();
@@ -83,6 +97,35 @@ public sealed class InjectionWebhookTests : IAsyncLifetime
 
         response["allowed"]!.GetValue<bool>().Should().BeFalse();
         response["status"]!["message"]!.GetValue<string>().Should().Contain("nginx").And.Contain("envoy or mosn");
+    }
+
+    [Fact]
+    public async Task A_pod_with_an_invalid_sidecar_annotation_is_refused_with_the_reason()
+    {
+        using var client = _operator.WebhookClient();
+        var pod = AdmissionReviews.Pod("web-bad", new Dictionary<string, string> { ["traffic.sidecar.istio.io/includeOutboundIPRanges"] = "10.0.0.0/33" });
+
+        var response = await AdmissionReviews.PostAsync(client, AdmissionReviews.ForPodCreate(_enabled, pod));
+
+        response["allowed"]!.GetValue<bool>().Should().BeFalse();
+        response["status"]!["message"]!.GetValue<string>().Should()
+            .Contain("traffic.sidecar.istio.io/includeOutboundIPRanges=\"10.0.0.0/33\" is invalid").And.Contain("is not a CIDR");
+        _operator.Logs.Messages.Should().Contain(m => m.Contains("Refusing pod", StringComparison.Ordinal) && m.Contains("10.0.0.0/33", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Annotations_without_effect_come_back_as_admission_warnings_and_are_logged()
+    {
+        using var client = _operator.WebhookClient();
+        var pod = AdmissionReviews.Pod("web-warn", new Dictionary<string, string> { ["sidecar.istio.io/proxyCpu"] = "50m" });
+
+        var response = await AdmissionReviews.PostAsync(client, AdmissionReviews.ForPodCreate(_enabled, pod));
+
+        response["allowed"]!.GetValue<bool>().Should().BeTrue();
+        response["patch"].Should().NotBeNull();
+        response["warnings"]!.AsArray().Select(w => w!.GetValue<string>()).Should()
+            .ContainSingle(w => w.StartsWith("sidecar.istio.io/proxyCpu:", StringComparison.Ordinal) && w.Contains("not an annotation Istio 1.10 knows", StringComparison.Ordinal));
+        _operator.Logs.Messages.Should().Contain(m => m.StartsWith("Warning:", StringComparison.Ordinal) && m.Contains("web-warn", StringComparison.Ordinal) && m.Contains("proxyCpu", StringComparison.Ordinal));
     }
 
     [Fact]

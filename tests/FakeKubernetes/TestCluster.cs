@@ -43,7 +43,8 @@ public sealed class TestCluster : IAsyncDisposable
             return new TestCluster(new k8s.Kubernetes(config), kubeconfig, null, null);
         }
 
-        var fake = await FakeApiServer.StartAsync();
+        // Namespaces deleted during a test stay Terminating past its end, as on a busy cluster.
+        var fake = await FakeApiServer.StartAsync(new FakeApiServerOptions { NamespaceTerminationDelay = TimeSpan.FromSeconds(30) });
         var path = fake.WriteKubeconfig(Path.Combine(Path.GetTempPath(), $"fake-kubeconfig-{Guid.NewGuid():N}.yaml"));
         return new TestCluster(fake.CreateClient(), path, fake, path);
     }

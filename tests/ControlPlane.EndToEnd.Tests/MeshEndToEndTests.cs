@@ -34,6 +34,8 @@ public sealed class MeshEndToEndTests(ITestOutputHelper output)
                 "--kubeconfig", cluster.KubeconfigPath, "--namespace", home, "--listen-address", "127.0.0.1",
                 "--webhook-port", "0", "--http-port", "0", "--webhook-url", "https://127.0.0.1:0/inject",
                 "--webhook-config", webhookConfig, "--discovery-address", discovery,
+                // Cluster-scoped settings of its own: a shared cluster may hold a "default" of someone else's.
+                "--sidecar-injector", $"{home}-injector",
             ],
             output);
         try
@@ -45,14 +47,22 @@ public sealed class MeshEndToEndTests(ITestOutputHelper output)
                 config => config?.Webhooks?.All(w => w.ClientConfig.Url == webhookUrl && w.ClientConfig.CaBundle?.Length > 0) == true,
                 "the webhook registered at the operator's port with its CA");
 
+            // CreateNamespaceAsync also makes the namespace's default ServiceAccount, without which the
+            // pod is refused on a bare API server (and, for a moment, on any fresh namespace).
             var ns = await cluster.CreateNamespaceAsync("app", new Dictionary<string, string> { ["istio-injection"] = "enabled" });
-            await cluster.Client.CoreV1.CreateNamespacedPodAsync(
-                new V1Pod
-                {
-                    Metadata = new V1ObjectMeta { Name = "web", Labels = new Dictionary<string, string> { ["app"] = "web" } },
-                    Spec = new V1PodSpec { Containers = [new V1Container { Name = "web", Image = "nginx" }] },
-                },
-                ns);
+            V1Pod Web() => new()
+            {
+                Metadata = new V1ObjectMeta { Name = "web", Labels = new Dictionary<string, string> { ["app"] = "web" } },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "web", Image = "nginx" }] },
+            };
+
+            // A real API server applies a new webhook configuration only once its own watch has seen it:
+            // dry runs (the webhook has no side effects) show when it does, without leaving pods behind.
+            await Eventually.Until(
+                () => cluster.Client.CoreV1.CreateNamespacedPodAsync(Web(), ns, dryRun: "All"),
+                shown => shown.Spec.Containers.Any(c => c.Name == "istio-proxy"),
+                "the API server to call the registered webhook");
+            await cluster.Client.CoreV1.CreateNamespacedPodAsync(Web(), ns);
 
             var pod = await cluster.Client.CoreV1.ReadNamespacedPodAsync("web", ns);
             pod.Spec.InitContainers.Select(c => c.Name).Should().Equal("istio-init");

@@ -45,6 +45,19 @@ public sealed class OperatorOptions
     /// <summary>How often replicas re-read the Secret and the leader checks expiry and the caBundle.</summary>
     public TimeSpan CertCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The cluster-scoped SidecarInjector whose settings are used, and whose status this operator
+    /// writes; "default" as the chart installs it (another name lets two operators share a cluster).
+    /// </summary>
+    public string SidecarInjector { get; set; } = Api.SidecarInjector.DefaultName;
+
+    /// <summary>
+    /// The operator's own Deployment (in <see cref="Namespace"/>), made the owner of the Lease and the
+    /// generated certificate Secret so that deleting it (helm uninstall) lets the garbage collector
+    /// delete them; none when null (a local run).
+    /// </summary>
+    public string? OwnerDeployment { get; set; }
+
     /// <summary>Default discovery address of injected proxies (a SidecarInjector may override it).</summary>
     public string DiscoveryAddress { get; set; } = "xds-server.istio-system.svc:15010";
 

@@ -2,6 +2,7 @@ using ControlPlane.Mesh.Kubernetes;
 using ControlPlane.Mesh.Kubernetes.Informers;
 using ControlPlane.Operator.Certificates;
 using ControlPlane.Operator.Leadership;
+using ControlPlane.Operator.Ownership;
 using ControlPlane.Operator.Settings;
 using ControlPlane.Operator.Status;
 using ControlPlane.Operator.Webhook;
@@ -18,6 +19,7 @@ public static class OperatorServiceCollectionExtensions
     {
         services.AddOptions<ResourceInformerOptions>();
         services.AddSingleton(sp => KubernetesClients.Create(sp.GetRequiredService<IOptions<OperatorOptions>>().Value.Kubeconfig));
+        services.AddSingleton<DeploymentOwner>();
         AddHosted<LeaderElectionService>(services);
         AddHosted<InjectionSettingsStore>(services);
         AddHosted<NamespaceLookup>(services);

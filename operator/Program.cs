@@ -15,6 +15,8 @@ var certSecret = new Option<string>("--cert-secret") { Description = "Secret hol
 var certProvided = new Option<bool>("--cert-provided") { Description = "The certificate Secret is managed by someone else: only read it." };
 var discoveryAddress = new Option<string>("--discovery-address") { Description = "xds-server address injected proxies connect to.", DefaultValueFactory = _ => defaults.DiscoveryAddress };
 var revision = new Option<string>("--revision") { Description = "Revision (istio.io/rev value) injected for; default \"default\".", DefaultValueFactory = _ => defaults.Revision };
+var sidecarInjector = new Option<string>("--sidecar-injector") { Description = "SidecarInjector (cluster-scoped) whose settings are used and whose status is written.", DefaultValueFactory = _ => defaults.SidecarInjector };
+var ownerDeployment = new Option<string?>("--owner-deployment") { Description = "The operator's Deployment, made owner of its Lease and generated certificate Secret so they go when it goes." };
 var leaseName = new Option<string>("--lease-name") { Description = "Lease used for leader election.", DefaultValueFactory = _ => defaults.LeaseName };
 var logFormat = new Option<string>("--log-format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
 var logLevel = new Option<string>("--log-level") { Description = "Verbose, Debug, Information, Warning or Error.", DefaultValueFactory = _ => "Information" };
@@ -24,7 +26,7 @@ logFormat.AcceptOnlyFromAmong("text", "json");
 var root = new RootCommand("operator: injects Istio 1.10-compatible sidecars (Envoy or MOSN) into new pods")
 {
     ns, kubeconfig, listenAddress, webhookPort, httpPort, webhookService, webhookConfig, webhookUrl, failurePolicy,
-    certSecret, certProvided, discoveryAddress, revision, leaseName, logFormat, logLevel,
+    certSecret, certProvided, discoveryAddress, revision, sidecarInjector, ownerDeployment, leaseName, logFormat, logLevel,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -43,6 +45,8 @@ root.SetAction(async (parse, cancellationToken) =>
         CertProvided = parse.GetValue(certProvided),
         DiscoveryAddress = parse.GetValue(discoveryAddress)!,
         Revision = parse.GetValue(revision)!,
+        SidecarInjector = parse.GetValue(sidecarInjector)!,
+        OwnerDeployment = parse.GetValue(ownerDeployment),
         LeaseName = parse.GetValue(leaseName)!,
         LogFormat = parse.GetValue(logFormat)!,
         LogLevel = parse.GetValue(logLevel)!,

@@ -6,7 +6,8 @@ namespace ControlPlane.Operator.Api;
 
 /// <summary>
 /// mesh.controlplane.io/v1alpha1 SidecarInjector: how sidecars are injected, cluster-scoped. The
-/// operator uses the one named "default"; edits apply to the next pod, no restart needed.
+/// operator uses the one named "default" (or as --sidecar-injector says); edits apply to the next pod,
+/// no restart needed.
 /// </summary>
 public sealed class SidecarInjector : IKubernetesObject<V1ObjectMeta>
 {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using ControlPlane.Operator.Leadership;
+using ControlPlane.Operator.Ownership;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -14,7 +15,8 @@ namespace ControlPlane.Operator.Certificates;
 /// Keeps the webhook's TLS working. Every replica loads the serving certificate from the Secret. The
 /// leader creates it (unless it is provided), replaces it before it expires, and keeps the
 /// MutatingWebhookConfiguration's caBundle equal to the Secret's CA (registering the webhook itself
-/// when it runs outside the cluster with --webhook-url).
+/// when it runs outside the cluster with --webhook-url). A generated Secret is owned by the operator's
+/// Deployment (<see cref="DeploymentOwner"/>), so it goes with an uninstall; a provided one is never touched.
 /// </summary>
 public sealed class WebhookCertificateManager : BackgroundService
 {
@@ -22,12 +24,14 @@ public sealed class WebhookCertificateManager : BackgroundService
     private readonly WebhookCertificateStore _store;
     private readonly LeaderElectionService _leadership;
     private readonly WebhookRegistration _registration;
+    private readonly DeploymentOwner _owner;
     private readonly OperatorOptions _options;
     private readonly ILogger<WebhookCertificateManager> _logger;
     private readonly TimeProvider _time;
 
-    public WebhookCertificateManager(IKubernetes client, WebhookCertificateStore store, LeaderElectionService leadership, WebhookRegistration registration, IOptions<OperatorOptions> options, ILogger<WebhookCertificateManager> logger, TimeProvider? time = null)
+    public WebhookCertificateManager(IKubernetes client, WebhookCertificateStore store, LeaderElectionService leadership, WebhookRegistration registration, DeploymentOwner owner, IOptions<OperatorOptions> options, ILogger<WebhookCertificateManager> logger, TimeProvider? time = null)
     {
+        _owner = owner;
         _client = client;
         _store = store;
         _leadership = leadership;
@@ -99,6 +103,14 @@ public sealed class WebhookCertificateManager : BackgroundService
             return;
         }
 
+        if (!_options.CertProvided && secret is not null && !_owner.Owns(secret.Metadata) && await _owner.ReferenceAsync(cancellationToken) is { } owner)
+        {
+            // Made before an owner was configured (an older release): adopt it, so an uninstall removes it.
+            DeploymentOwner.Adopt(secret.Metadata, owner);
+            secret = await _client.CoreV1.ReplaceNamespacedSecretAsync(secret, _options.CertSecret, _options.Namespace, cancellationToken: cancellationToken);
+            _logger.LogInformation("Secret {Namespace}/{Secret} is now owned by Deployment {Deployment}", _options.Namespace, _options.CertSecret, owner.Name);
+        }
+
         if (!_options.CertProvided && NeedsNewCertificate(bundle, out var why))
         {
             var issued = CertificateFactory.Create(DnsNames, [IPAddress.Loopback], _options.CertLifetime, _time.GetUtcNow());
@@ -160,15 +172,18 @@ public sealed class WebhookCertificateManager : BackgroundService
     {
         if (existing is null)
         {
-            await _client.CoreV1.CreateNamespacedSecretAsync(
-                new V1Secret
-                {
-                    Metadata = new V1ObjectMeta { Name = _options.CertSecret, Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "controlplane-operator" } },
-                    Type = "kubernetes.io/tls",
-                    Data = bundle.ToSecretData(),
-                },
-                _options.Namespace,
-                cancellationToken: cancellationToken);
+            var created = new V1Secret
+            {
+                Metadata = new V1ObjectMeta { Name = _options.CertSecret, Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "controlplane-operator" } },
+                Type = "kubernetes.io/tls",
+                Data = bundle.ToSecretData(),
+            };
+            if (await _owner.ReferenceAsync(cancellationToken) is { } owner)
+            {
+                DeploymentOwner.Adopt(created.Metadata, owner);
+            }
+
+            await _client.CoreV1.CreateNamespacedSecretAsync(created, _options.Namespace, cancellationToken: cancellationToken);
             return;
         }
 

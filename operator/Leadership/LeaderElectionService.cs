@@ -1,26 +1,28 @@
+using ControlPlane.Operator.Ownership;
 using k8s;
 using k8s.LeaderElection;
-using k8s.LeaderElection.ResourceLock;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ControlPlane.Operator.Leadership;
 
 /// <summary>
-/// Holds (or waits for) the operator's Lease. Everything that writes to the cluster does so only
+/// Holds (or waits for) the operator's Lease (owned by the operator's Deployment, see <see cref="OwnedLeaseLock"/>). Everything that writes to the cluster does so only
 /// while this replica leads; every replica serves the webhook regardless.
 /// </summary>
 public sealed class LeaderElectionService : Microsoft.Extensions.Hosting.BackgroundService
 {
     private readonly IKubernetes _client;
+    private readonly DeploymentOwner _owner;
     private readonly OperatorOptions _options;
     private readonly ILogger<LeaderElectionService> _logger;
     private TaskCompletionSource _leading = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenSource _term = new();
 
-    public LeaderElectionService(IKubernetes client, IOptions<OperatorOptions> options, ILogger<LeaderElectionService> logger)
+    public LeaderElectionService(IKubernetes client, DeploymentOwner owner, IOptions<OperatorOptions> options, ILogger<LeaderElectionService> logger)
     {
         _client = client;
+        _owner = owner;
         _options = options.Value;
         _logger = logger;
     }
@@ -36,7 +38,7 @@ public sealed class LeaderElectionService : Microsoft.Extensions.Hosting.Backgro
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var leaseLock = new LeaseLock(_client, _options.Namespace, _options.LeaseName, _options.Identity);
+        var leaseLock = new OwnedLeaseLock(_client, _options.Namespace, _options.LeaseName, _options.Identity, _owner);
         var config = new LeaderElectionConfig(leaseLock)
         {
             LeaseDuration = _options.LeaseDuration,

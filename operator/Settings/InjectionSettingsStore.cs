@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace ControlPlane.Operator.Settings;
 
 /// <summary>
-/// The injection settings in force: the SidecarInjector named "default" over the defaults. An invalid
+/// The injection settings in force: the SidecarInjector named by <see cref="OperatorOptions.SidecarInjector"/>
+/// ("default") over the defaults. An invalid
 /// edit is reported (and shown in its status) but the last valid settings stay in use.
 /// </summary>
 public sealed class InjectionSettingsStore : BackgroundService
@@ -39,25 +40,28 @@ public sealed class InjectionSettingsStore : BackgroundService
     private void OnEvent(InformerEventType type, SidecarInjector injector)
     {
         var name = injector.Metadata.Name;
-        if (name == SidecarInjector.DefaultName)
+        if (name != _options.SidecarInjector)
         {
-            if (type == InformerEventType.Deleted)
+            // Another operator's settings (or unused ones): neither applied nor reported on here.
+            return;
+        }
+
+        if (type == InformerEventType.Deleted)
+        {
+            Volatile.Write(ref _current, InjectionSettings.Defaults(_options.DiscoveryAddress, _options.Revision));
+            _logger.LogInformation("SidecarInjector {Name} was deleted; injecting with the defaults", name);
+        }
+        else
+        {
+            var (settings, errors) = InjectionSettings.FromSpec(injector.Spec, _options.DiscoveryAddress, _options.Revision);
+            if (settings is null)
             {
-                Volatile.Write(ref _current, InjectionSettings.Defaults(_options.DiscoveryAddress, _options.Revision));
-                _logger.LogInformation("SidecarInjector {Name} was deleted; injecting with the defaults", name);
+                _logger.LogError("SidecarInjector {Name} generation {Generation} is invalid, keeping the previous settings: {Errors}", name, injector.Metadata.Generation, string.Join("; ", errors));
             }
-            else
+            else if (settings != Current)
             {
-                var (settings, errors) = InjectionSettings.FromSpec(injector.Spec, _options.DiscoveryAddress, _options.Revision);
-                if (settings is null)
-                {
-                    _logger.LogError("SidecarInjector {Name} generation {Generation} is invalid, keeping the previous settings: {Errors}", name, injector.Metadata.Generation, string.Join("; ", errors));
-                }
-                else if (settings != Current)
-                {
-                    Volatile.Write(ref _current, settings);
-                    _logger.LogInformation("SidecarInjector {Name} generation {Generation} in use: flavor {Flavor}, discovery {DiscoveryAddress}", name, injector.Metadata.Generation, settings.Flavor, settings.DiscoveryAddress);
-                }
+                Volatile.Write(ref _current, settings);
+                _logger.LogInformation("SidecarInjector {Name} generation {Generation} in use: flavor {Flavor}, discovery {DiscoveryAddress}", name, injector.Metadata.Generation, settings.Flavor, settings.DiscoveryAddress);
             }
         }
 

@@ -13,8 +13,9 @@ using Microsoft.Extensions.Options;
 namespace ControlPlane.Operator.Status;
 
 /// <summary>
-/// Leader only: writes each SidecarInjector's status — observedGeneration and a Ready condition
-/// saying whether its spec is valid and in use — through a rate-limited queue of names.
+/// Leader only: writes the status of the SidecarInjector this operator uses — observedGeneration and a
+/// Ready condition saying whether its spec is valid and in use — through a rate-limited queue. Other
+/// SidecarInjectors are left to whichever operator uses them, so two operators never fight over one.
 /// </summary>
 public sealed class SidecarInjectorStatusReconciler : BackgroundService
 {
@@ -138,11 +139,6 @@ public sealed class SidecarInjectorStatusReconciler : BackgroundService
 
     private (string Status, string Reason, string Message) Evaluate(SidecarInjector injector)
     {
-        if (injector.Metadata.Name != SidecarInjector.DefaultName)
-        {
-            return ("False", "NotUsed", $"only the SidecarInjector named {SidecarInjector.DefaultName} is used for injection");
-        }
-
         var (settings, errors) = InjectionSettings.FromSpec(injector.Spec, _options.DiscoveryAddress, _options.Revision);
         return settings is null
             ? ("False", "InvalidSpec", "the previous valid settings stay in use: " + string.Join("; ", errors))

@@ -22,6 +22,7 @@ public sealed class OperatorDeploymentTests
             "--webhook-config", ChartNames.WebhookConfig,
             "--cert-secret", ChartNames.GeneratedCertSecret,
             "--lease-name", ChartNames.Operator,
+            "--owner-deployment", ChartNames.Operator,
             "--discovery-address", ChartNames.DiscoveryAddress,
             "--revision", "default");
     }
@@ -42,6 +43,9 @@ public sealed class OperatorDeploymentTests
         var grpcPort = xds.Spec.Ports.Single(p => p.Name == "grpc-xds").Port;
         ContainerAssertions.ArgValue(container, "--discovery-address")
             .Should().Be($"{xds.Metadata.Name}.{ChartNames.Namespace}.svc:{grpcPort}");
+
+        chart.Single<V1Deployment>(ContainerAssertions.ArgValue(container, "--owner-deployment"))
+            .Spec.Template.Spec.Containers.Should().Contain(c => c.Name == container.Name, "the Lease and Secret are owned by the operator's own Deployment");
 
         var certSecret = ContainerAssertions.ArgValue(container, "--cert-secret");
         chart.Single<V1Role>(ChartNames.Operator).Rules.Should()

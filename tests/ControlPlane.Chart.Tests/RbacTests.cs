@@ -67,7 +67,7 @@ public sealed class RbacTests
     }
 
     [Fact]
-    public async Task The_operator_role_creates_and_rewrites_only_its_generated_certificate()
+    public async Task The_operator_role_creates_and_rewrites_only_its_generated_certificate_and_reads_only_its_own_deployment()
     {
         var chart = await ChartRenders.GetAsync(ValueSets.Defaults);
 
@@ -79,7 +79,8 @@ public sealed class RbacTests
                 .Append(new RbacRule("", "secrets", "create"))
                 .Concat(RbacRule.Grant("coordination.k8s.io", ["leases"], ["get", "update"], ChartNames.Operator))
                 .Append(new RbacRule("coordination.k8s.io", "leases", "create"))
-                .Append(new RbacRule("", "events", "create")));
+                .Append(new RbacRule("", "events", "create"))
+                .Append(new RbacRule("apps", "deployments", "get", ChartNames.Operator)));
     }
 
     [Fact]
@@ -91,7 +92,8 @@ public sealed class RbacTests
             new[] { new RbacRule("", "secrets", "get", "mesh-webhook-tls") }
                 .Concat(RbacRule.Grant("coordination.k8s.io", ["leases"], ["get", "update"], ChartNames.Operator))
                 .Append(new RbacRule("coordination.k8s.io", "leases", "create"))
-                .Append(new RbacRule("", "events", "create")));
+                .Append(new RbacRule("", "events", "create"))
+                .Append(new RbacRule("apps", "deployments", "get", ChartNames.Operator)));
     }
 
     [Theory]

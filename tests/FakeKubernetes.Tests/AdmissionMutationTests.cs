@@ -44,6 +44,33 @@ public sealed class AdmissionMutationTests : WebhookTestBase
     }
 
     [Fact]
+    public async Task A_dry_run_create_is_mutated_by_webhooks_that_allow_it_and_stores_nothing()
+    {
+        await RegisterAsync(Webhooks.ForPods("inject.example.com", Webhook.Url("/mutate"), Ca.CaBundle));
+        Webhook.RespondWith(_ => Patch(Add("/metadata/labels/injected", "true")));
+
+        var shown = await CreatePodAsync("default", "web", new Dictionary<string, string> { ["app"] = "web" }, dryRun: "All");
+
+        shown.Metadata.Labels.Should().Contain("injected", "true");
+        Webhook.Received.Should().ContainSingle().Which.Request["dryRun"]!.GetValue<bool>().Should().BeTrue();
+        (await Client.CoreV1.ListNamespacedPodAsync("default")).Items.Should().BeEmpty("a dry run stores nothing");
+    }
+
+    [Fact]
+    public async Task A_dry_run_fails_rather_than_call_a_webhook_with_side_effects()
+    {
+        var webhook = Webhooks.ForPods("inject.example.com", Webhook.Url("/mutate"), Ca.CaBundle);
+        webhook.SideEffects = "Some";
+        await RegisterAsync(webhook);
+
+        var failure = await ApiFailure.CaptureAsync(() => CreatePodAsync("default", "web", dryRun: "All"));
+
+        failure.Code.Should().Be(System.Net.HttpStatusCode.BadRequest);
+        failure.Message.Should().Contain("admission webhook \"inject.example.com\" does not support dry run");
+        Webhook.Received.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task The_review_is_shaped_as_a_real_api_server_sends_it()
     {
         await RegisterAsync(Webhooks.ForPods("inject.example.com", Webhook.Url("/mutate"), Ca.CaBundle));
@@ -124,6 +151,8 @@ public sealed class AdmissionMutationTests : WebhookTestBase
         updatesOnly.Rules[0].Operations = ["UPDATE"];
         var everything = Webhooks.ForPods("everything.example.com", Webhook.Url("/everything"), Ca.CaBundle);
         everything.Rules = [new V1RuleWithOperations { Operations = ["*"], ApiGroups = ["*"], ApiVersions = ["*"], Resources = ["*"] }];
+        // The pod's ServiceAccount first, so that the catch-all webhook sees only the objects below.
+        await ServiceAccounts.EnsureDefaultAsync(Client, "default");
         await RegisterAsync(webhook, updatesOnly, everything);
 
         await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "settings" } }, "default");

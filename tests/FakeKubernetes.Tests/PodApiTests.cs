@@ -15,6 +15,9 @@ public sealed class PodApiTests : IAsyncLifetime
     {
         _api = await FakeApiServer.StartAsync();
         _client = _api.CreateClient();
+        // Pods run as their namespace's default ServiceAccount, which nothing makes on its own here.
+        await ServiceAccounts.EnsureDefaultAsync(_client, "shop");
+        await ServiceAccounts.EnsureDefaultAsync(_client, "other");
     }
 
     public async Task DisposeAsync()

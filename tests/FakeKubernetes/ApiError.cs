@@ -36,6 +36,9 @@ public sealed class ApiError(int code, string reason, string message) : Exceptio
 
     public static ApiError Conflict(string what) => new(409, "Conflict", $"Operation cannot be fulfilled on {what}: the object has been modified; please apply your changes to the latest version and try again");
 
+    /// <summary>An admission plugin's refusal: 403, "KIND \"NAME\" is forbidden: REASON" as the real server words it.</summary>
+    public static ApiError Forbidden(string plural, string name, string reason) => new(403, "Forbidden", $"{plural} \"{name}\" is forbidden: {reason}");
+
     public static ApiError BadRequest(string message) => new(400, "BadRequest", message);
 
     /// <summary>The real server's apierrors.NewInternalError: 500, with its fixed message prefix.</summary>

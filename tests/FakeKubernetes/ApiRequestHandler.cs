@@ -6,9 +6,10 @@ using Microsoft.AspNetCore.Http;
 namespace ControlPlane.FakeKubernetes;
 
 /// <summary>Serves the Kubernetes REST protocol for every resource type the fake knows.</summary>
-public sealed class ApiRequestHandler(FakeObjectStore store, FakeApiServerOptions options)
+public sealed class ApiRequestHandler(FakeObjectStore store, FakeApiServerOptions options, FakeControllers controllers)
 {
     private readonly AdmissionDispatcher _admission = new(store);
+    private readonly BuiltInAdmission _builtIn = new(store);
     private int _requests;
 
     public int Requests => _requests;
@@ -51,9 +52,11 @@ public sealed class ApiRequestHandler(FakeObjectStore store, FakeApiServerOption
                     await WriteAsync(context, 200, store.Get(path.Type, path.Namespace, path.Name!));
                     return;
                 case "POST" when path.Name is null:
-                    // Mutating webhooks run before the object is stored, as on a real server.
-                    var admitted = await _admission.AdmitCreateAsync(path.Type, path.Namespace, await ReadObjectAsync(context, path.Type), context.RequestAborted);
-                    await WriteAsync(context, 201, store.Create(path.Type, path.Namespace, CustomResourceDefinitions.Accept(path.Type, admitted)));
+                    // Built-in admission, then mutating webhooks, all before the object is stored, as on a real server.
+                    var dryRun = query["dryRun"] == "All";
+                    var created = NamespaceDefaults(path.Type, _builtIn.Admit(path.Type, path.Namespace, await ReadObjectAsync(context, path.Type)));
+                    var admitted = await _admission.AdmitCreateAsync(path.Type, path.Namespace, created, context.RequestAborted, dryRun);
+                    await WriteAsync(context, 201, store.Create(path.Type, path.Namespace, CustomResourceDefinitions.Accept(path.Type, admitted), dryRun));
                     return;
                 case "PUT" when path.Name is not null:
                     var replacement = await ReadObjectAsync(context, path.Type);
@@ -64,8 +67,21 @@ public sealed class ApiRequestHandler(FakeObjectStore store, FakeApiServerOption
                     var contentType = context.Request.ContentType ?? string.Empty;
                     await WriteAsync(context, 200, store.Replace(path.Type, path.Namespace, path.Name, current => ApplyPatch(current, patch, contentType), path.Status));
                     return;
+                case "DELETE" when path.Name is not null && path.Type.Kind == "Namespace":
+                    // A namespace goes only once the namespace controller has emptied it; until then it is Terminating.
+                    var (terminating, started) = store.Terminate(path.Type, path.Name);
+                    if (started)
+                    {
+                        controllers.NamespaceTerminating(path.Name);
+                    }
+
+                    await WriteAsync(context, 200, terminating);
+                    return;
                 case "DELETE" when path.Name is not null:
-                    await WriteAsync(context, 200, store.Delete(path.Type, path.Namespace, path.Name));
+                    var policy = await PropagationPolicyAsync(context);
+                    var removed = store.Delete(path.Type, path.Namespace, path.Name);
+                    controllers.Deleted(removed, policy);
+                    await WriteAsync(context, 200, removed);
                     return;
                 default:
                     throw new ApiError(405, "MethodNotAllowed", $"{context.Request.Method} {context.Request.Path} is not supported");
@@ -174,6 +190,43 @@ public sealed class ApiRequestHandler(FakeObjectStore store, FakeApiServerOption
         }
 
         throw new ApiError(415, "UnsupportedMediaType", $"patch content type '{contentType}' is not supported by the fake API server");
+    }
+
+    /// <summary>A new namespace is Active and holds the "kubernetes" finalizer, as the real server stores it.</summary>
+    private static JsonObject NamespaceDefaults(ResourceType type, JsonObject obj)
+    {
+        if (type.Kind == "Namespace" && type.Group.Length == 0)
+        {
+            obj["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
+            obj["status"] = new JsonObject { ["phase"] = "Active" };
+        }
+
+        return obj;
+    }
+
+    /// <summary>DeleteOptions.propagationPolicy from the query or a JSON body; null (the kind's default, Background here) otherwise.</summary>
+    private static async Task<string?> PropagationPolicyAsync(HttpContext context)
+    {
+        if (context.Request.Query["propagationPolicy"].ToString() is { Length: > 0 } fromQuery)
+        {
+            return fromQuery;
+        }
+
+        if (ProtobufBodies.IsProtobuf(context.Request.ContentType))
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(context.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        try
+        {
+            return body.Length == 0 ? null : (JsonNode.Parse(body) as JsonObject)?["propagationPolicy"]?.GetValue<string>();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static async Task<JsonObject> ReadObjectAsync(HttpContext context, ResourceType type)

@@ -8,14 +8,20 @@ using Microsoft.Extensions.Logging;
 
 namespace ControlPlane.FakeKubernetes;
 
-/// <summary>An in-process Kubernetes API server on 127.0.0.1, speaking the real HTTP list/watch protocol.</summary>
+/// <summary>
+/// An in-process Kubernetes API server on 127.0.0.1, speaking the real HTTP list/watch protocol, with
+/// the built-in admission a real one applies (no ServiceAccount appears by itself) and, after a delay,
+/// the namespace controller's and garbage collector's work (see <see cref="FakeControllers"/>).
+/// </summary>
 public sealed class FakeApiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly FakeControllers _controllers;
 
-    private FakeApiServer(WebApplication app, FakeObjectStore store, ApiRequestHandler handler, FakeApiServerOptions options)
+    private FakeApiServer(WebApplication app, FakeObjectStore store, ApiRequestHandler handler, FakeControllers controllers, FakeApiServerOptions options)
     {
         _app = app;
+        _controllers = controllers;
         Store = store;
         Handler = handler;
         Options = options;
@@ -40,11 +46,12 @@ public sealed class FakeApiServer : IAsyncDisposable
         // Clients under test may leave watch requests open when they stop; do not wait long for them.
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(1));
         var store = new FakeObjectStore();
-        var handler = new ApiRequestHandler(store, options);
+        var controllers = new FakeControllers(store, options);
+        var handler = new ApiRequestHandler(store, options, controllers);
         var app = builder.Build();
         app.Run(handler.HandleAsync);
         await app.StartAsync();
-        return new FakeApiServer(app, store, handler, options);
+        return new FakeApiServer(app, store, handler, controllers, options);
     }
 
     public KubernetesClientConfiguration ClientConfiguration() => new() { Host = Address.ToString().TrimEnd('/') };
@@ -73,6 +80,7 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _controllers.Dispose();
         Store.CloseWatches();
         await _app.StopAsync();
         await _app.DisposeAsync();

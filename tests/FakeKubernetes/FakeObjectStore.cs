@@ -50,7 +50,8 @@ public sealed class FakeObjectStore
         }
     }
 
-    public JsonObject Create(ResourceType type, string? ns, JsonObject obj)
+    /// <summary>Stores a new object; with <paramref name="dryRun"/> only shows what would be stored, as ?dryRun=All does.</summary>
+    public JsonObject Create(ResourceType type, string? ns, JsonObject obj, bool dryRun = false)
     {
         lock (_gate)
         {
@@ -78,7 +79,7 @@ public sealed class FakeObjectStore
             metadata["uid"] = Guid.NewGuid().ToString();
             metadata["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
             metadata["generation"] = 1L;
-            return Commit(type, ns, name, obj, "ADDED");
+            return dryRun ? (JsonObject)obj.DeepClone() : Commit(type, ns, name, obj, "ADDED");
         }
     }
 
@@ -141,6 +142,72 @@ public sealed class FakeObjectStore
             Metadata(removed)["resourceVersion"] = _version.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Publish(new StoredEvent(_version, type.Key, ns, "DELETED", removed));
             return (JsonObject)removed.DeepClone();
+        }
+    }
+
+    /// <summary>The stored object of that name, or null.</summary>
+    public JsonObject? Find(ResourceType type, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            return Bucket(type).TryGetValue(Id(ns, name), out var found) ? (JsonObject)found.DeepClone() : null;
+        }
+    }
+
+    /// <summary>Whether any stored object, of any kind, has this uid (what the garbage collector asks of an owner).</summary>
+    public bool HasUid(string uid)
+    {
+        lock (_gate)
+        {
+            return _objects.Values.Any(bucket => bucket.Values.Any(o => Uid(o) == uid));
+        }
+    }
+
+    /// <summary>Every stored object whose metadata.ownerReferences name <paramref name="ownerUid"/>.</summary>
+    public List<(ResourceType Type, string? Namespace, string Name)> DependentsOf(string ownerUid)
+    {
+        lock (_gate)
+        {
+            return Everything()
+                .Where(entry => (entry.Object["metadata"]?["ownerReferences"] as JsonArray ?? []).Any(r => r?["uid"]?.GetValue<string>() == ownerUid))
+                .Select(entry => (entry.Type, Namespace(entry.Object), Name(entry.Object)))
+                .ToList();
+        }
+    }
+
+    /// <summary>Every namespaced object in <paramref name="ns"/>, of every kind (what the namespace controller deletes).</summary>
+    public List<(ResourceType Type, string Name)> ContentsOf(string ns)
+    {
+        lock (_gate)
+        {
+            return Everything().Where(entry => entry.Type.Namespaced && Namespace(entry.Object) == ns).Select(entry => (entry.Type, Name(entry.Object))).ToList();
+        }
+    }
+
+    /// <summary>
+    /// Marks a namespace Terminating, as a real server answers its deletion: deletionTimestamp set, phase
+    /// Terminating, the "kubernetes" finalizer held until the namespace controller has emptied it.
+    /// </summary>
+    /// <returns>The namespace, and whether this call started its termination (false when it already was).</returns>
+    public (JsonObject Namespace, bool Started) Terminate(ResourceType namespaces, string name)
+    {
+        lock (_gate)
+        {
+            if (!Bucket(namespaces).TryGetValue(Id(null, name), out var current))
+            {
+                throw ApiError.NotFound($"{namespaces.Plural} \"{name}\"");
+            }
+
+            if (current["metadata"]?["deletionTimestamp"] is not null)
+            {
+                return ((JsonObject)current.DeepClone(), false);
+            }
+
+            var terminating = (JsonObject)current.DeepClone();
+            Metadata(terminating)["deletionTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+            terminating["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
+            terminating["status"] = new JsonObject { ["phase"] = "Terminating" };
+            return (Commit(namespaces, null, name, terminating, "MODIFIED"), true);
         }
     }
 
@@ -251,7 +318,16 @@ public sealed class FakeObjectStore
         return bucket;
     }
 
+    private IEnumerable<(ResourceType Type, JsonObject Object)> Everything() =>
+        _objects.SelectMany(bucket => ResourceType.All.FirstOrDefault(t => t.Key == bucket.Key) is { } type
+            ? bucket.Value.Values.Select(o => (type, o))
+            : []).ToList();
+
     private static string Id(string? ns, string name) => $"{ns}/{name}";
+
+    private static string? Uid(JsonObject obj) => obj["metadata"]?["uid"]?.GetValue<string>();
+
+    private static string Name(JsonObject obj) => obj["metadata"]?["name"]?.GetValue<string>() ?? string.Empty;
 
     private static JsonObject Metadata(JsonObject obj)
     {

@@ -1,11 +1,14 @@
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 
 namespace ControlPlane.FakeKubernetes;
 
 /// <summary>
 /// Where cluster tests run: the real cluster named by CONTROLPLANE_TEST_KUBECONFIG when it is set,
-/// otherwise a fresh in-process fake API server. Namespaces a test creates are deleted afterwards.
+/// otherwise a fresh in-process fake API server. Namespaces a test creates are deleted afterwards; on a
+/// real cluster they may stay Terminating long after (for ever without a controller-manager), so tests
+/// scope what they count and wait for to their own namespaces.
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
@@ -40,18 +43,37 @@ public sealed class TestCluster : IAsyncDisposable
             return new TestCluster(new k8s.Kubernetes(config), kubeconfig, null, null);
         }
 
-        var fake = await FakeApiServer.StartAsync();
+        // Namespaces deleted during a test stay Terminating past its end, as on a busy cluster.
+        var fake = await FakeApiServer.StartAsync(new FakeApiServerOptions { NamespaceTerminationDelay = TimeSpan.FromSeconds(30) });
         var path = fake.WriteKubeconfig(Path.Combine(Path.GetTempPath(), $"fake-kubeconfig-{Guid.NewGuid():N}.yaml"));
         return new TestCluster(fake.CreateClient(), path, fake, path);
     }
 
-    /// <summary>Creates a namespace with a unique name (deleted on dispose).</summary>
+    /// <summary>
+    /// Creates a namespace with a unique name, and its "default" ServiceAccount: a controller-manager
+    /// creates that account only some time later, and a bare API server never does, while pods are
+    /// refused until it exists. The namespace is deleted on dispose, without waiting for it to go.
+    /// </summary>
     public async Task<string> CreateNamespaceAsync(string prefix, IDictionary<string, string>? labels = null)
     {
         var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
         await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name, Labels = labels } });
         _namespaces.Add(name);
+        await EnsureServiceAccountAsync(name, "default");
         return name;
+    }
+
+    /// <summary>Creates a ServiceAccount unless it exists already (its controller may have been first).</summary>
+    public async Task EnsureServiceAccountAsync(string ns, string name)
+    {
+        try
+        {
+            await Client.CoreV1.CreateNamespacedServiceAccountAsync(new V1ServiceAccount { Metadata = new V1ObjectMeta { Name = name } }, ns);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // The ServiceAccount controller made it meanwhile.
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -48,25 +48,46 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
         return new ControlPlaneProcess(name, process, output);
     }
 
+    /// <summary>
+    /// Runs a shell command line (bash -c) in <paramref name="workingDirectory"/>, e.g. a README's
+    /// `dotnet run ...`; it must end up running one of our programs with JSON logs for the ports to be read.
+    /// </summary>
+    public static ControlPlaneProcess StartShell(string name, string commandLine, string workingDirectory, ITestOutputHelper output)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(commandLine);
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start");
+        return new ControlPlaneProcess(name, process, output);
+    }
+
     /// <summary>The port the process bound for an endpoint, once it has said so.</summary>
-    public async Task<int> PortOfAsync(string endpoint)
+    public async Task<int> PortOfAsync(string endpoint, TimeSpan? timeout = null)
     {
         var port = await Eventually.Until(
             () => Task.FromResult(Port(endpoint)),
             found => found != 0 || _process.HasExited,
-            $"{_name} to report its {endpoint} port");
+            $"{_name} to report its {endpoint} port",
+            timeout);
         return port != 0 ? port : throw Exited("before listening");
     }
 
     /// <summary>Waits until /healthz/ready on the process's monitoring port answers 200.</summary>
-    public async Task WaitReadyAsync()
+    public async Task WaitReadyAsync(TimeSpan? timeout = null)
     {
-        var port = await PortOfAsync("http");
+        var port = await PortOfAsync("http", timeout);
         await Eventually.Until(
             async () => _process.HasExited ? throw Exited("before it was ready")
                 : (await Http.GetAsync($"http://127.0.0.1:{port}/healthz/ready")).IsSuccessStatusCode,
             ready => ready,
-            $"{_name} to report ready");
+            $"{_name} to report ready",
+            timeout);
     }
 
     public async ValueTask DisposeAsync()
@@ -82,7 +103,8 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static string PathOf(string name)
+    /// <summary>The built program (its .dll) of <paramref name="name"/>, as recorded by the test project's build.</summary>
+    public static string PathOf(string name)
     {
         var key = $"ProcessUnderTest:{name}";
         var path = typeof(ControlPlaneProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == key)?.Value

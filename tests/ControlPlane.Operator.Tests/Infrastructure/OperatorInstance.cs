@@ -47,6 +47,9 @@ public sealed class OperatorInstance : IAsyncDisposable
             WebhookPort = 0,
             HttpPort = 0,
             WebhookConfig = $"{ns}-sidecar-injector",
+            // Cluster-scoped: named after the test's namespace, so operators of other runs on a shared
+            // cluster (and a real "default") neither steer nor report on this one's settings.
+            SidecarInjector = $"{ns}-injector",
             CertCheckInterval = TimeSpan.FromMilliseconds(200),
             LeaseDuration = TimeSpan.FromSeconds(3),
             RenewDeadline = TimeSpan.FromSeconds(2),

@@ -149,7 +149,31 @@ public sealed class InjectionWebhookTests : IAsyncLifetime
         }
         finally
         {
-            await _cluster.Client.CustomObjects.DeleteClusterCustomObjectAsync("mesh.controlplane.io", "v1alpha1", "sidecarinjectors", "default");
+            await DeleteInjectorAsync(_operator.Options.SidecarInjector);
+        }
+    }
+
+    [Fact]
+    [Trait("Category", "Cluster")]
+    public async Task Another_operators_settings_are_neither_used_nor_reported_on()
+    {
+        var other = $"{_operator.Options.SidecarInjector}-other";
+        await CreateInjectorAsync(other, "MOSN");
+        try
+        {
+            await CreateDefaultInjectorAsync("Envoy");
+            // The informer delivers in order: once this operator's own settings have a status, it has seen the other's.
+            await Eventually.Until(ReadStatusAsync, s => s?["observedGeneration"]?.GetValue<long>() == 1, "status of this operator's settings");
+
+            (await ReadStatusAsync(other)).Should().BeNull("only the operator using a SidecarInjector writes its status");
+            using var client = _operator.WebhookClient();
+            AdmissionReviews.Patch(await AdmissionReviews.PostAsync(client, AdmissionReviews.ForPodCreate(_enabled, AdmissionReviews.Pod("web-5"))))
+                .ToJsonString().Should().NotContain("/usr/local/bin/mosn");
+        }
+        finally
+        {
+            await DeleteInjectorAsync(other);
+            await DeleteInjectorAsync(_operator.Options.SidecarInjector);
         }
     }
 
@@ -163,7 +187,7 @@ public sealed class InjectionWebhookTests : IAsyncLifetime
 
         await _cluster.Client.CustomObjects.PatchClusterCustomObjectAsync(
             new V1Patch("{\"spec\":{\"proxyFlavor\":\"Nginx\"}}", V1Patch.PatchType.MergePatch),
-            "mesh.controlplane.io", "v1alpha1", "sidecarinjectors", "default");
+            "mesh.controlplane.io", "v1alpha1", "sidecarinjectors", _operator.Options.SidecarInjector);
 
         var status = await Eventually.Until(ReadStatusAsync, s => s?["observedGeneration"]?.GetValue<long>() == 2, "status for generation 2");
         var ready = status!["conditions"]!.AsArray().Single()!;
@@ -176,20 +200,37 @@ public sealed class InjectionWebhookTests : IAsyncLifetime
         fake.Should().NotBeNull();
     }
 
-    private Task CreateDefaultInjectorAsync(string flavor) =>
+    /// <summary>The SidecarInjector this test's operator uses (its "default").</summary>
+    private Task CreateDefaultInjectorAsync(string flavor) => CreateInjectorAsync(_operator.Options.SidecarInjector, flavor);
+
+    private Task CreateInjectorAsync(string name, string flavor) =>
         _cluster.Client.CustomObjects.CreateClusterCustomObjectAsync(
             new JsonObject
             {
                 ["apiVersion"] = "mesh.controlplane.io/v1alpha1",
                 ["kind"] = "SidecarInjector",
-                ["metadata"] = new JsonObject { ["name"] = "default" },
+                ["metadata"] = new JsonObject { ["name"] = name },
                 ["spec"] = new JsonObject { ["proxyFlavor"] = flavor },
             },
             "mesh.controlplane.io", "v1alpha1", "sidecarinjectors");
 
-    private async Task<JsonObject?> ReadStatusAsync()
+    private async Task DeleteInjectorAsync(string name)
     {
-        var obj = await _cluster.Client.CustomObjects.GetClusterCustomObjectAsync<JsonObject>("mesh.controlplane.io", "v1alpha1", "sidecarinjectors", "default");
+        try
+        {
+            await _cluster.Client.CustomObjects.DeleteClusterCustomObjectAsync("mesh.controlplane.io", "v1alpha1", "sidecarinjectors", name);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Never created.
+        }
+    }
+
+    private Task<JsonObject?> ReadStatusAsync() => ReadStatusAsync(_operator.Options.SidecarInjector);
+
+    private async Task<JsonObject?> ReadStatusAsync(string name)
+    {
+        var obj = await _cluster.Client.CustomObjects.GetClusterCustomObjectAsync<JsonObject>("mesh.controlplane.io", "v1alpha1", "sidecarinjectors", name);
         return obj["status"] as JsonObject;
     }
 }

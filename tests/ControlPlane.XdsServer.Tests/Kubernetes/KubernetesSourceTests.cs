@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ControlPlane.FakeKubernetes;
 using ControlPlane.Mesh.Kubernetes.Istio;
 using ControlPlane.XdsServer.Generation;
@@ -22,29 +23,49 @@ public sealed class KubernetesSourceTests
             options.ConfigDir = null;
             options.Kubeconfig = cluster.KubeconfigPath;
         });
+        // Another tenant keeps adding Services meanwhile, so pushes not about this test's come between.
+        await using var neighbour = await Neighbours.StartChurnAsync(cluster);
         var ns = await cluster.CreateNamespaceAsync("xds");
         var cluster80 = $"outbound|80||web.{ns}.svc.cluster.local";
 
         await TestServices.CreateWithEndpointAsync(cluster.Client, ns, "web", port: 80, targetPort: 8080, address: "192.0.2.10");
 
-        await using var proxy = new SotwClient(server.Channel, TestNodes.Sidecar(ns: ns));
+        var subscriptions = new Dictionary<string, IReadOnlyList<string>> { [TypeUrls.Endpoint] = [cluster80] };
+        var node = TestNodes.Sidecar(ns: ns);
+        await using var proxy = new SotwClient(server.Channel, node);
         await proxy.SendAsync(TypeUrls.Cluster);
-        await Eventually.Until(
-            async () => (await proxy.NextAsync()).Resources.Any(r => r.Unpack<Cluster>().Name == cluster80),
-            found => found,
+        var clusters = await proxy.UntilAsync(
+            TypeUrls.Cluster,
+            r => r.Resources.Any(c => c.Unpack<Cluster>().Name == cluster80),
+            subscriptions,
             "the cluster of the new service");
 
-        // The slice may reach the server after the service: an empty assignment is followed by a push.
-        var endpoints = await proxy.RequestAsync(TypeUrls.Endpoint, [cluster80]);
-        while (endpoints.Resources.Single().Unpack<ClusterLoadAssignment>().Endpoints.Count == 0)
-        {
-            await proxy.AckAsync(endpoints, [cluster80]);
-            endpoints = await proxy.NextAsync();
-        }
+        // Someone else's Service arrives meanwhile: its CDS push is on the wire, unread, before the
+        // endpoints are asked for, so the next response on the stream is not their answer.
+        await TestServices.CreateWithEndpointAsync(cluster.Client, await cluster.CreateNamespaceAsync("meanwhile"), "other", port: 80, targetPort: 8080, address: "192.0.2.11");
+        await Eventually.Until(
+            async () => JsonDocument.Parse(await server.Http.GetStringAsync("/debug/syncz")).RootElement.EnumerateArray()
+                .Where(p => p.GetProperty("proxy").GetString() == node.Id)
+                .SelectMany(p => p.GetProperty("types").EnumerateArray())
+                .FirstOrDefault(t => t.GetProperty("type").GetString() == "CDS") is { ValueKind: JsonValueKind.Object } cds
+                ? cds.GetProperty("sentVersion").GetString() : null,
+            sent => sent is not null && sent != clusters.VersionInfo,
+            "a CDS push after the one read");
 
-        endpoints.Resources.Single().Unpack<ClusterLoadAssignment>().Endpoints.SelectMany(l => l.LbEndpoints)
+        // As Envoy does: ask for the endpoints of the cluster once it is known. The slice may reach the
+        // server after the service, so an empty assignment may come first.
+        await proxy.SendAsync(TypeUrls.Endpoint, [cluster80]);
+        var endpoints = await proxy.UntilAsync(
+            TypeUrls.Endpoint,
+            r => r.Resources.Select(a => a.Unpack<ClusterLoadAssignment>()).Any(a => a.ClusterName == cluster80 && a.Endpoints.Count > 0),
+            subscriptions,
+            "the endpoints of the new service");
+
+        endpoints.Resources.Select(a => a.Unpack<ClusterLoadAssignment>()).Single(a => a.ClusterName == cluster80)
+            .Endpoints.SelectMany(l => l.LbEndpoints)
             .Select(e => $"{e.Endpoint.Address.SocketAddress.Address}:{e.Endpoint.Address.SocketAddress.PortValue}")
             .Should().Equal("192.0.2.10:8080");
+        neighbour.Created.Should().BeGreaterThan(0, "the neighbour was busy meanwhile");
     }
 
     [Fact]

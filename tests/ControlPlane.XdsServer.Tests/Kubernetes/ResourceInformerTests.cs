@@ -20,6 +20,9 @@ public sealed class ResourceInformerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _cluster = await TestCluster.StartAsync();
+        // A previous run's namespace, still Terminating, holds services of the same names: the informer
+        // (over all namespaces) sees them too, and the counts below must not.
+        await Neighbours.LeaveTerminatingAsync(_cluster, "before", "added", "kept", "while-away", "after-drop", "after-errors");
         _ns = await _cluster.CreateNamespaceAsync("informer");
         await CreateServiceAsync("before");
         var options = new ResourceInformerOptions { InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200) };
@@ -39,18 +42,18 @@ public sealed class ResourceInformerTests : IAsyncLifetime
     [Trait("Category", "Cluster")]
     public async Task Lists_then_follows_adds_changes_and_deletes()
     {
-        _log.Count(InformerEventType.Upserted, "before").Should().Be(1, "the list announces existing objects");
+        _log.Count(InformerEventType.Upserted, _ns, "before").Should().Be(1, "the list announces existing objects");
 
         await CreateServiceAsync("added");
-        await Eventually.Until(() => _log.Count(InformerEventType.Upserted, "added") == 1, "the added service");
+        await Eventually.Until(() => _log.Count(InformerEventType.Upserted, _ns, "added") == 1, "the added service");
 
         var service = await _cluster.Client.CoreV1.ReadNamespacedServiceAsync("added", _ns);
         service.Metadata.Labels = new Dictionary<string, string> { ["changed"] = "yes" };
         await _cluster.Client.CoreV1.ReplaceNamespacedServiceAsync(service, "added", _ns);
-        await Eventually.Until(() => _log.Count(InformerEventType.Upserted, "added") == 2, "the modified service");
+        await Eventually.Until(() => _log.Count(InformerEventType.Upserted, _ns, "added") == 2, "the modified service");
 
         await _cluster.Client.CoreV1.DeleteNamespacedServiceAsync("added", _ns);
-        await Eventually.Until(() => _log.Count(InformerEventType.Deleted, "added") == 1, "the deleted service");
+        await Eventually.Until(() => _log.Count(InformerEventType.Deleted, _ns, "added") == 1, "the deleted service");
     }
 
     [Fact]
@@ -58,7 +61,7 @@ public sealed class ResourceInformerTests : IAsyncLifetime
     {
         var fake = _cluster.Fake ?? throw SkipOnRealCluster();
         await CreateServiceAsync("kept");
-        await Eventually.Until(() => _log.Count(InformerEventType.Upserted, "kept") == 1, "the kept service");
+        await Eventually.Until(() => _log.Count(InformerEventType.Upserted, _ns, "kept") == 1, "the kept service");
 
         // While the watch is down, one service changes and one goes; then history is compacted.
         fake.Store.CloseWatches();
@@ -66,9 +69,9 @@ public sealed class ResourceInformerTests : IAsyncLifetime
         await CreateServiceAsync("while-away");
         await _cluster.Client.CoreV1.DeleteNamespacedServiceAsync("before", _ns);
 
-        await Eventually.Until(() => _log.Count(InformerEventType.Upserted, "while-away") == 1 && _log.Count(InformerEventType.Deleted, "before") == 1, "the relist diff");
-        _log.Count(InformerEventType.Upserted, "kept").Should().Be(1, "an unchanged object causes no event on relist");
-        _log.Count(InformerEventType.Upserted, "before").Should().Be(1);
+        await Eventually.Until(() => _log.Count(InformerEventType.Upserted, _ns, "while-away") == 1 && _log.Count(InformerEventType.Deleted, _ns, "before") == 1, "the relist diff");
+        _log.Count(InformerEventType.Upserted, _ns, "kept").Should().Be(1, "an unchanged object causes no event on relist");
+        _log.Count(InformerEventType.Upserted, _ns, "before").Should().Be(1);
     }
 
     [Fact]
@@ -80,9 +83,9 @@ public sealed class ResourceInformerTests : IAsyncLifetime
         fake.Store.CloseWatches();
         await CreateServiceAsync("after-drop");
 
-        await Eventually.Until(() => _log.Count(InformerEventType.Upserted, "after-drop") == 1, "the event after the watch came back");
+        await Eventually.Until(() => _log.Count(InformerEventType.Upserted, _ns, "after-drop") == 1, "the event after the watch came back");
         _informer.Lists.Should().Be(lists, "the history since the last version was still there; informer log: " + string.Join(" | ", _logs.Events.Select(e => e.Message)));
-        _log.Count(InformerEventType.Upserted, "before").Should().Be(1, "events are not replayed twice");
+        _log.Count(InformerEventType.Upserted, _ns, "before").Should().Be(1, "events are not replayed twice");
     }
 
     [Fact]
@@ -94,7 +97,7 @@ public sealed class ResourceInformerTests : IAsyncLifetime
 
         await CreateServiceAsync("after-errors");
 
-        await Eventually.Until(() => _log.Count(InformerEventType.Upserted, "after-errors") == 1, "recovery after failed requests");
+        await Eventually.Until(() => _log.Count(InformerEventType.Upserted, _ns, "after-errors") == 1, "recovery after failed requests");
     }
 
     private Task CreateServiceAsync(string name) =>

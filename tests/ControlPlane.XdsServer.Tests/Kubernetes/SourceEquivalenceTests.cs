@@ -35,6 +35,8 @@ public sealed class SourceEquivalenceTests
         {
             ["mesh.yaml"] = string.Join("\n---\n", stored.Select(o => KubernetesYaml.Serialize(o))),
         });
+        // Another tenant keeps adding Services while the cluster-fed server is read.
+        await using var neighbour = await Neighbours.StartChurnAsync(cluster);
         await using var fromCluster = await XdsServerInstance.StartAsync(configure: options =>
         {
             options.ConfigDir = null;
@@ -57,21 +59,34 @@ public sealed class SourceEquivalenceTests
     {
         bool Ours(string name) => namespaces.Any(ns => name.Contains($".{ns}.svc.", StringComparison.Ordinal));
 
+        // Other tenants' changes push CDS in between: each answer is awaited by its type, never taken as the next response.
         await using var proxy = new SotwClient(server.Channel, node);
+        var subscriptions = new Dictionary<string, IReadOnlyList<string>>();
         var config = new Dictionary<string, ByteString>();
-        var clusters = (await proxy.RequestAsync(TypeUrls.Cluster)).Resources.Select(r => r.Unpack<Cluster>()).Where(c => Ours(c.Name)).ToList();
+        await proxy.SendAsync(TypeUrls.Cluster);
+        var clusters = (await proxy.UntilAsync(TypeUrls.Cluster, _ => true, subscriptions, "clusters")).Resources
+            .Select(r => r.Unpack<Cluster>()).Where(c => Ours(c.Name)).ToList();
         foreach (var c in clusters)
         {
             config[$"cds/{c.Name}"] = c.ToByteString();
         }
 
-        foreach (var assignment in (await proxy.RequestAsync(TypeUrls.Endpoint, clusters.Select(c => c.Name))).Resources.Select(r => r.Unpack<ClusterLoadAssignment>()))
+        // No names would be a wildcard request: wait for a later attempt instead.
+        if (clusters.Count == 0)
+        {
+            return config;
+        }
+
+        subscriptions[TypeUrls.Endpoint] = clusters.Select(c => c.Name).ToList();
+        await proxy.SendAsync(TypeUrls.Endpoint, subscriptions[TypeUrls.Endpoint]);
+        foreach (var assignment in (await proxy.UntilAsync(TypeUrls.Endpoint, _ => true, subscriptions, "endpoints")).Resources.Select(r => r.Unpack<ClusterLoadAssignment>()).Where(a => Ours(a.ClusterName)))
         {
             config[$"eds/{assignment.ClusterName}"] = assignment.ToByteString();
         }
 
-        var routeNames = clusters.Select(c => c.Name.Split('|')[1]).Distinct().ToList();
-        foreach (var route in (await proxy.RequestAsync(TypeUrls.Route, routeNames)).Resources.Select(r => r.Unpack<RouteConfiguration>()))
+        subscriptions[TypeUrls.Route] = clusters.Select(c => c.Name.Split('|')[1]).Distinct().ToList();
+        await proxy.SendAsync(TypeUrls.Route, subscriptions[TypeUrls.Route]);
+        foreach (var route in (await proxy.UntilAsync(TypeUrls.Route, _ => true, subscriptions, "routes")).Resources.Select(r => r.Unpack<RouteConfiguration>()))
         {
             foreach (var host in route.VirtualHosts.Where(h => h.Domains.Any(Ours)))
             {

@@ -41,6 +41,10 @@ public abstract class WebhookTestBase : IAsyncLifetime
     protected Task CreateNamespaceAsync(string name, IDictionary<string, string>? labels = null) =>
         Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name, Labels = labels } });
 
-    protected Task<V1Pod> CreatePodAsync(string ns, string name, IDictionary<string, string>? labels = null) =>
-        Client.CoreV1.CreateNamespacedPodAsync(Webhooks.Pod(name, labels), ns);
+    /// <summary>Creates a pod, and first the namespace's default ServiceAccount it runs as (nothing else would).</summary>
+    protected async Task<V1Pod> CreatePodAsync(string ns, string name, IDictionary<string, string>? labels = null, string? dryRun = null)
+    {
+        await ServiceAccounts.EnsureDefaultAsync(Client, ns);
+        return await Client.CoreV1.CreateNamespacedPodAsync(Webhooks.Pod(name, labels), ns, dryRun: dryRun);
+    }
 }

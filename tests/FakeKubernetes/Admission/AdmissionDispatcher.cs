@@ -16,7 +16,8 @@ public sealed class AdmissionDispatcher(FakeObjectStore store)
 
     /// <summary>The object to store: <paramref name="obj"/> as the webhooks patched it.</summary>
     /// <exception cref="ApiError">A webhook denied the object, failed under failurePolicy Fail, or sent a patch that does not apply.</exception>
-    public async Task<JsonObject> AdmitCreateAsync(ResourceType type, string? ns, JsonObject obj, CancellationToken cancellationToken)
+    /// <param name="dryRun">?dryRun=All: only webhooks declaring sideEffects None or NoneOnDryRun may be called.</param>
+    public async Task<JsonObject> AdmitCreateAsync(ResourceType type, string? ns, JsonObject obj, CancellationToken cancellationToken, bool dryRun = false)
     {
         // Webhook configurations themselves are exempt, so a broken webhook can always be removed.
         if (type.Group == Configurations.Group)
@@ -48,15 +49,21 @@ public sealed class AdmissionDispatcher(FakeObjectStore store)
         {
             if (_selector.Selects(webhook, name, "CREATE", type, ns, current))
             {
-                current = await CallAsync(name, webhook, type, ns, current, cancellationToken);
+                current = await CallAsync(name, webhook, type, ns, current, dryRun, cancellationToken);
             }
         }
 
         return current;
     }
 
-    private async Task<JsonObject> CallAsync(string name, JsonObject webhook, ResourceType type, string? ns, JsonObject current, CancellationToken cancellationToken)
+    private async Task<JsonObject> CallAsync(string name, JsonObject webhook, ResourceType type, string? ns, JsonObject current, bool dryRun, CancellationToken cancellationToken)
     {
+        if (dryRun && Text(webhook["sideEffects"]) is not ("None" or "NoneOnDryRun"))
+        {
+            // The real server never calls such a webhook for a dry run, and fails the request instead.
+            throw ApiError.BadRequest($"admission webhook \"{name}\" does not support dry run");
+        }
+
         if (webhook["matchConditions"] is JsonArray { Count: > 0 })
         {
             // CEL is out of reach here; silently calling the webhook anyway would hide a difference.
@@ -67,7 +74,7 @@ public sealed class AdmissionDispatcher(FakeObjectStore store)
         AdmissionResponse response;
         try
         {
-            response = await WebhookCaller.CallAsync(webhook, AdmissionReviewFactory.ForCreate(uid, type, ns, current), uid, cancellationToken);
+            response = await WebhookCaller.CallAsync(webhook, AdmissionReviewFactory.ForCreate(uid, type, ns, current, dryRun), uid, cancellationToken);
         }
         catch (WebhookCallException e)
         {

@@ -9,7 +9,8 @@ public static class AdmissionReviewFactory
     public const string UserName = "fake-admin";
 
     /// <param name="obj">The object as it stands after earlier webhooks, not yet stored (no uid, maybe no name).</param>
-    public static JsonObject ForCreate(string uid, ResourceType type, string? ns, JsonObject obj)
+    /// <param name="dryRun">The request came with ?dryRun=All: nothing will be stored.</param>
+    public static JsonObject ForCreate(string uid, ResourceType type, string? ns, JsonObject obj, bool dryRun = false)
     {
         var request = new JsonObject
         {
@@ -36,7 +37,7 @@ public static class AdmissionReviewFactory
         request["userInfo"] = new JsonObject { ["username"] = UserName };
         request["object"] = obj.DeepClone();
         request["oldObject"] = null;
-        request["dryRun"] = false;
+        request["dryRun"] = dryRun;
         request["options"] = new JsonObject { ["kind"] = "CreateOptions", ["apiVersion"] = "meta.k8s.io/v1" };
         return new JsonObject
         {

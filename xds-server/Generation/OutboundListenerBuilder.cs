@@ -57,14 +57,12 @@ public static class OutboundListenerBuilder
         return listener;
     }
 
-    private static Listener Outbound(string name, string address, int port) => new()
+    private static Listener Outbound(string name, string address, int port) => new Listener()
     {
         Name = name,
         Address = EnvoyDefaults.SocketAddress(address, port),
-        // Traffic arrives through virtualOutbound, never on the port itself.
-        BindToPort = false,
         TrafficDirection = TrafficDirection.Outbound,
-    };
+    }.NotBound();
 
     private static FilterChain PassthroughChain() => new()
     {

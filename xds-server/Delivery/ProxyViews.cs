@@ -6,12 +6,17 @@ namespace ControlPlane.XdsServer.Delivery;
 
 public static class ProxyViews
 {
-    /// <summary>A proxy's view: its kind, namespace, and (sidecars only) the ports its workload serves.</summary>
+    /// <summary>A proxy's view: its kind, namespace, data plane, and (sidecars only) the ports its workload serves.</summary>
     public static ProxyView For(ProxyNode node, MeshSnapshot mesh)
     {
-        if (node.Kind != ProxyKind.Sidecar)
+        if (node.Kind == ProxyKind.Grpc)
         {
             return new ProxyView(node.Kind, node.Namespace, ImmutableArray<InboundPort>.Empty);
+        }
+
+        if (node.Kind != ProxyKind.Sidecar)
+        {
+            return new ProxyView(node.Kind, node.Namespace, ImmutableArray<InboundPort>.Empty, node.Flavor);
         }
 
         var ports = new SortedDictionary<int, MeshProtocol>();
@@ -24,6 +29,6 @@ public static class ProxyViews
             }
         }
 
-        return new ProxyView(ProxyKind.Sidecar, node.Namespace, ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray());
+        return new ProxyView(ProxyKind.Sidecar, node.Namespace, ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(), node.Flavor);
     }
 }

@@ -30,7 +30,8 @@ public sealed class ConfigGenerator
     public ProxyConfig Generate(MeshSnapshot mesh, ProxyView view, ProxyConfig? previous = null)
     {
         Stats.CountView();
-        var endpoints = new ResourceSet(mesh.Services.Values.SelectMany(s => Outputs(s).Endpoints(mesh.SlicesOf(s.Key))));
+        var oneLocality = view.Flavor == ProxyFlavor.Mosn;
+        var endpoints = new ResourceSet(mesh.Services.Values.SelectMany(s => Outputs(s).Endpoints(mesh.SlicesOf(s.Key), oneLocality)));
         if (previous is not null)
         {
             return new ProxyConfig(mesh.Version, previous.Clusters, endpoints, previous.Listeners, previous.Routes);

@@ -9,10 +9,18 @@ namespace ControlPlane.XdsServer.Generation;
 /// </summary>
 /// <param name="Namespace">Decides which short host names resolve, as DNS search paths do.</param>
 /// <param name="Inbound">The ports this proxy's workload serves, for its inbound listener and clusters.</param>
-public sealed record ProxyView(ProxyKind Kind, string Namespace, ImmutableArray<InboundPort> Inbound)
+/// <param name="Flavor">
+/// Envoy or MOSN: MOSN gets each assignment's endpoints in one locality. Always Envoy for proxyless
+/// gRPC, so that those views stay shared.
+/// </param>
+public sealed record ProxyView(
+    ProxyKind Kind,
+    string Namespace,
+    ImmutableArray<InboundPort> Inbound,
+    ProxyFlavor Flavor = ProxyFlavor.Envoy)
 {
     public bool Equals(ProxyView? other) =>
-        other is not null && Kind == other.Kind && Namespace == other.Namespace &&
+        other is not null && Kind == other.Kind && Namespace == other.Namespace && Flavor == other.Flavor &&
         Inbound.AsSpan().SequenceEqual(other.Inbound.AsSpan());
 
     public override int GetHashCode()
@@ -20,6 +28,7 @@ public sealed record ProxyView(ProxyKind Kind, string Namespace, ImmutableArray<
         var hash = new HashCode();
         hash.Add(Kind);
         hash.Add(Namespace);
+        hash.Add(Flavor);
         foreach (var port in Inbound)
         {
             hash.Add(port);
@@ -28,7 +37,7 @@ public sealed record ProxyView(ProxyKind Kind, string Namespace, ImmutableArray<
         return hash.ToHashCode();
     }
 
-    public override string ToString() => $"{Kind}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]";
+    public override string ToString() => $"{Kind}/{Flavor}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]";
 }
 
 /// <summary>A port the workload listens on, and the protocol its service declares for it.</summary>

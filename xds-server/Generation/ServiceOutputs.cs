@@ -17,6 +17,7 @@ internal sealed class ServiceOutputs
     private readonly Lazy<ImmutableArray<XdsResource>> _grpcRoutes;
     private readonly object _endpointsGate = new();
     private (ImmutableArray<MeshEndpointSlice> Slices, ImmutableArray<XdsResource> Assignments)? _endpoints;
+    private (ImmutableArray<MeshEndpointSlice> Slices, ImmutableArray<XdsResource> Assignments)? _oneLocalityEndpoints;
 
     public ServiceOutputs(MeshService service, GenerationStats stats)
     {
@@ -43,19 +44,29 @@ internal sealed class ServiceOutputs
     public ImmutableArray<XdsResource> GrpcRoutes => _grpcRoutes.Value;
 
     /// <summary>One assignment per port; rebuilt only when the service's slices changed.</summary>
-    public ImmutableArray<XdsResource> Endpoints(ImmutableArray<MeshEndpointSlice> slices)
+    /// <param name="oneLocality">All endpoints in one locality, for MOSN (see <see cref="EndpointBuilder.Build"/>).</param>
+    public ImmutableArray<XdsResource> Endpoints(ImmutableArray<MeshEndpointSlice> slices, bool oneLocality = false)
     {
         lock (_endpointsGate)
         {
-            if (_endpoints is { } cached && cached.Slices == slices)
+            var memo = oneLocality ? _oneLocalityEndpoints : _endpoints;
+            if (memo is { } cached && cached.Slices == slices)
             {
                 return cached.Assignments;
             }
 
             var assignments = PerPort(port => XdsResource.Create(
                 MeshNames.OutboundCluster(port.Port, _service.Hostname),
-                EndpointBuilder.Build(_service, port, slices)));
-            _endpoints = (slices, assignments);
+                EndpointBuilder.Build(_service, port, slices, oneLocality)));
+            if (oneLocality)
+            {
+                _oneLocalityEndpoints = (slices, assignments);
+            }
+            else
+            {
+                _endpoints = (slices, assignments);
+            }
+
             return assignments;
         }
     }

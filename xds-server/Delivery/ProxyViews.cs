@@ -29,6 +29,15 @@ public static class ProxyViews
             }
         }
 
-        return new ProxyView(ProxyKind.Sidecar, node.Namespace, ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(), node.Flavor);
+        return new ProxyView(ProxyKind.Sidecar, node.Namespace, ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(), node.Flavor, OwnEndpointAddress(node, mesh));
+    }
+
+    /// <summary>The proxy's first IP if a headless service gives it a per-pod listener (TCP or sniffed port), else null.</summary>
+    private static string? OwnEndpointAddress(ProxyNode node, MeshSnapshot mesh)
+    {
+        var first = node.IpAddresses[0];
+        return mesh.InstancesAt(first).Any(i => i.Service.Resolution == MeshResolution.Passthrough && i.Port.Protocol.ForListener() is ListenerProtocol.Tcp or ListenerProtocol.Auto)
+            ? first
+            : null;
     }
 }

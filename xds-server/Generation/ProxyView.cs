@@ -13,15 +13,21 @@ namespace ControlPlane.XdsServer.Generation;
 /// Envoy or MOSN: MOSN gets each assignment's endpoints in one locality. Always Envoy for proxyless
 /// gRPC, so that those views stay shared.
 /// </param>
+/// <param name="OwnEndpointAddress">
+/// The sidecar's first IP, only when it is an endpoint of a headless service's TCP or sniffed
+/// port: istiod builds no per-pod listener to the proxy's own address. Null otherwise, so that
+/// every other proxy's view stays shared.
+/// </param>
 public sealed record ProxyView(
     ProxyKind Kind,
     string Namespace,
     ImmutableArray<InboundPort> Inbound,
-    ProxyFlavor Flavor = ProxyFlavor.Envoy)
+    ProxyFlavor Flavor = ProxyFlavor.Envoy,
+    string? OwnEndpointAddress = null)
 {
     public bool Equals(ProxyView? other) =>
         other is not null && Kind == other.Kind && Namespace == other.Namespace && Flavor == other.Flavor &&
-        Inbound.AsSpan().SequenceEqual(other.Inbound.AsSpan());
+        OwnEndpointAddress == other.OwnEndpointAddress && Inbound.AsSpan().SequenceEqual(other.Inbound.AsSpan());
 
     public override int GetHashCode()
     {
@@ -29,6 +35,7 @@ public sealed record ProxyView(
         hash.Add(Kind);
         hash.Add(Namespace);
         hash.Add(Flavor);
+        hash.Add(OwnEndpointAddress);
         foreach (var port in Inbound)
         {
             hash.Add(port);
@@ -37,7 +44,8 @@ public sealed record ProxyView(
         return hash.ToHashCode();
     }
 
-    public override string ToString() => $"{Kind}/{Flavor}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]";
+    public override string ToString() =>
+        $"{Kind}/{Flavor}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]{(OwnEndpointAddress is null ? "" : $"/{OwnEndpointAddress}")}";
 }
 
 /// <summary>A port the workload listens on, and the protocol its service declares for it.</summary>

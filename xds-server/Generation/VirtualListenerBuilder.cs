@@ -2,7 +2,9 @@ using ControlPlane.Mesh.Model;
 using Envoy.Config.Core.V3;
 using Envoy.Config.Listener.V3;
 using Envoy.Config.Route.V3;
+using Envoy.Extensions.Filters.Listener.HttpInspector.V3;
 using Envoy.Extensions.Filters.Listener.OriginalDst.V3;
+using Envoy.Type.V3;
 using Google.Protobuf.WellKnownTypes;
 
 namespace ControlPlane.XdsServer.Generation;
@@ -13,6 +15,8 @@ namespace ControlPlane.XdsServer.Generation;
 /// </summary>
 public static class VirtualListenerBuilder
 {
+    private static readonly string[] HttpAlpn = ["http/1.0", "http/1.1", "h2c"];
+
     public static Listener VirtualOutbound() => new()
     {
         Name = MeshNames.VirtualOutbound,
@@ -43,6 +47,9 @@ public static class VirtualListenerBuilder
             {
                 new ListenerFilter { Name = MeshNames.OriginalDstListenerFilter, TypedConfig = Any.Pack(new OriginalDst()) },
             },
+            // Mesh protocolDetectionTimeout 0s: the inspectors wait as long as the client does.
+            ListenerFiltersTimeout = Duration.FromTimeSpan(TimeSpan.Zero),
+            ContinueOnListenerFiltersTimeout = true,
             FilterChains =
             {
                 BlackHoleChain("virtualInbound-blackhole", MeshNames.VirtualInboundPort),
@@ -58,19 +65,62 @@ public static class VirtualListenerBuilder
 
         foreach (var port in ports)
         {
+            var name = MeshNames.OutboundListener(port.Port);
             var cluster = MeshNames.InboundCluster(port.Port);
-            var chain = new FilterChain
+            switch (port.Protocol.ForListener())
             {
-                Name = MeshNames.OutboundListener(port.Port),
-                FilterChainMatch = new FilterChainMatch { DestinationPort = (uint)port.Port },
-            };
-            chain.Filters.Add(port.Protocol.IsHttp()
-                ? NetworkFilters.HttpConnectionManager(NetworkFilters.InlineConnectionManager($"inbound_0.0.0.0_{port.Port}", InboundRoutes(port.Port, cluster)))
-                : NetworkFilters.TcpProxy(cluster, cluster));
-            listener.FilterChains.Add(chain);
+                case ListenerProtocol.Http:
+                    listener.FilterChains.Add(HttpChain(name, new FilterChainMatch { DestinationPort = (uint)port.Port }, port.Port, cluster));
+                    break;
+                case ListenerProtocol.Auto:
+                    // istiod's plaintext sniffing chains: HTTP when the inspector saw HTTP, else TCP.
+                    listener.FilterChains.Add(HttpChain(name, new FilterChainMatch { DestinationPort = (uint)port.Port, TransportProtocol = MeshNames.RawBufferTransportProtocol, ApplicationProtocols = { HttpAlpn } }, port.Port, cluster));
+                    listener.FilterChains.Add(TcpChain(name, new FilterChainMatch { DestinationPort = (uint)port.Port, TransportProtocol = MeshNames.RawBufferTransportProtocol }, cluster));
+                    break;
+                default:
+                    listener.FilterChains.Add(TcpChain(name, new FilterChainMatch { DestinationPort = (uint)port.Port }, cluster));
+                    break;
+            }
+        }
+
+        var sniffed = ports.Where(p => p.Protocol.ForListener() == ListenerProtocol.Auto).Select(p => p.Port).ToList();
+        if (sniffed.Count > 0)
+        {
+            listener.ListenerFilters.Add(new ListenerFilter
+            {
+                Name = MeshNames.HttpInspectorListenerFilter,
+                TypedConfig = Any.Pack(new HttpInspector()),
+                FilterDisabled = OnlyOnPorts(sniffed),
+            });
         }
 
         return listener;
+    }
+
+    private static FilterChain HttpChain(string name, FilterChainMatch match, int port, string cluster) => new()
+    {
+        Name = name,
+        FilterChainMatch = match,
+        Filters = { NetworkFilters.HttpConnectionManager(NetworkFilters.InlineConnectionManager($"inbound_{name}", InboundRoutes(port, cluster))) },
+    };
+
+    private static FilterChain TcpChain(string name, FilterChainMatch match, string cluster) => new()
+    {
+        Name = name,
+        FilterChainMatch = match,
+        Filters = { NetworkFilters.TcpProxy(cluster, cluster) },
+    };
+
+    /// <summary>
+    /// A listener filter predicate that disables the filter everywhere except on
+    /// <paramref name="ports"/>: the HTTP inspector only delays connections it has no use for (and
+    /// stalls server-first protocols), so it runs only where a sniffed port needs it.
+    /// </summary>
+    private static ListenerFilterChainMatchPredicate OnlyOnPorts(IReadOnlyList<int> ports)
+    {
+        var ranges = ports.Select(p => new ListenerFilterChainMatchPredicate { DestinationPortRange = new Int32Range { Start = p, End = p + 1 } }).ToList();
+        var any = ranges.Count == 1 ? ranges[0] : new ListenerFilterChainMatchPredicate { OrMatch = new ListenerFilterChainMatchPredicate.Types.MatchSet { Rules = { ranges } } };
+        return new ListenerFilterChainMatchPredicate { NotMatch = any };
     }
 
     private static FilterChain BlackHoleChain(string name, int port) => new()

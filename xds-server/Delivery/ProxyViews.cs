@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Net;
+using System.Net.Sockets;
 using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation;
 
@@ -29,7 +31,20 @@ public static class ProxyViews
             }
         }
 
-        return new ProxyView(ProxyKind.Sidecar, node.Namespace, ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(), node.Flavor, OwnEndpointAddress(node, mesh));
+        return new ProxyView(ProxyKind.Sidecar, node.Namespace, ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(), node.Flavor, OwnEndpointAddress(node, mesh), FamiliesOf(node));
+    }
+
+    /// <summary>The families of the proxy's addresses; an IPv4-mapped IPv6 address counts as IPv4, as in istiod (Go's To4).</summary>
+    private static IpFamilies FamiliesOf(ProxyNode node)
+    {
+        IpFamilies families = 0;
+        foreach (var ip in node.IpAddresses)
+        {
+            var address = IPAddress.Parse(ip);
+            families |= address.AddressFamily == AddressFamily.InterNetwork || address.IsIPv4MappedToIPv6 ? IpFamilies.IPv4 : IpFamilies.IPv6;
+        }
+
+        return families;
     }
 
     /// <summary>The proxy's first IP if a headless service gives it a per-pod listener (TCP or sniffed port), else null.</summary>

@@ -12,7 +12,9 @@ public sealed class ConfigGenerator
     private static readonly XdsResource BlackHole = XdsResource.Create(MeshNames.BlackHoleCluster, ClusterBuilder.BlackHole());
     private static readonly XdsResource Passthrough = XdsResource.Create(MeshNames.PassthroughCluster, ClusterBuilder.Passthrough());
     private static readonly XdsResource InboundPassthrough = XdsResource.Create(MeshNames.InboundPassthroughCluster, ClusterBuilder.InboundPassthrough());
+    private static readonly XdsResource InboundPassthroughIpv6 = XdsResource.Create(MeshNames.InboundPassthroughClusterIpv6, ClusterBuilder.InboundPassthrough(ipv6: true));
     private static readonly XdsResource VirtualOutbound = XdsResource.Create(MeshNames.VirtualOutbound, VirtualListenerBuilder.VirtualOutbound());
+    private static readonly XdsResource VirtualOutboundIpv6 = XdsResource.Create(MeshNames.VirtualOutbound, VirtualListenerBuilder.VirtualOutbound(MeshNames.UnspecifiedAddressIpv6));
 
     private readonly GenerationOptions _options;
     private readonly ConditionalWeakTable<MeshService, ServiceOutputs> _services = new();
@@ -20,8 +22,8 @@ public sealed class ConfigGenerator
     private readonly ConditionalWeakTable<MeshSnapshot, OutboundListenerPlan> _listenerPlans = new();
     private readonly InputMemo<(string Name, string Namespace), XdsResource> _routes = new();
     private readonly InputMemo<(string Wildcard, string Bind, int Port), BuiltListener> _outboundListeners = new();
-    private readonly InputMemo<string, XdsResource> _inboundListeners = new();
-    private readonly InputMemo<InboundPort, XdsResource> _inboundClusters = new();
+    private readonly InputMemo<(string Shape, IpFamilies Families), XdsResource> _inboundListeners = new();
+    private readonly InputMemo<(InboundPort Port, string Bind), XdsResource> _inboundClusters = new();
 
     public ConfigGenerator(GenerationOptions? options = null)
     {
@@ -100,14 +102,24 @@ public sealed class ConfigGenerator
         var clusters = mesh.Services.Values.SelectMany(s => Outputs(s).Clusters(view.Kind)).ToList();
         foreach (var port in view.Inbound)
         {
-            clusters.Add(_inboundClusters.Get(port, [], () => Built(XdsResource.Create(MeshNames.InboundCluster(port.Port), ClusterBuilder.Inbound(port)))));
+            clusters.Add(_inboundClusters.Get((port, view.InboundBindAddress), [], () =>
+                Built(XdsResource.Create(MeshNames.InboundCluster(port.Port), ClusterBuilder.Inbound(port, view.InboundBindAddress)))));
         }
 
         clusters.Add(BlackHole);
         clusters.Add(Passthrough);
         if (view.Kind == ProxyKind.Sidecar)
         {
-            clusters.Add(InboundPassthrough);
+            // One per IP family the proxy has: Envoy refuses a bind address of a family it cannot use.
+            if (view.IpFamilies.HasFlag(IpFamilies.IPv4))
+            {
+                clusters.Add(InboundPassthrough);
+            }
+
+            if (view.IpFamilies.HasFlag(IpFamilies.IPv6))
+            {
+                clusters.Add(InboundPassthroughIpv6);
+            }
         }
 
         return new ResourceSet(clusters);
@@ -115,10 +127,11 @@ public sealed class ConfigGenerator
 
     private (ResourceSet Listeners, ResourceSet Routes) SidecarListenersAndRoutes(MeshSnapshot mesh, ProxyView view)
     {
-        const string wildcard = MeshNames.UnspecifiedAddress;
-        var listeners = new List<XdsResource> { VirtualOutbound };
+        var wildcard = view.Wildcard;
+        var listeners = new List<XdsResource> { wildcard == MeshNames.UnspecifiedAddress ? VirtualOutbound : VirtualOutboundIpv6 };
         var shape = string.Join(',', view.Inbound.Select(p => $"{p.Port}/{p.Protocol}"));
-        listeners.Add(_inboundListeners.Get(shape, [], () => Built(XdsResource.Create(MeshNames.VirtualInbound, VirtualListenerBuilder.VirtualInbound(view.Inbound)))));
+        listeners.Add(_inboundListeners.Get((shape, view.IpFamilies), [], () =>
+            Built(XdsResource.Create(MeshNames.VirtualInbound, VirtualListenerBuilder.VirtualInbound(view.Inbound, view.IpFamilies)))));
 
         var routes = new Dictionary<string, RouteReference>(StringComparer.Ordinal);
         foreach (var (key, contributions) in PlanOf(mesh).For(wildcard))

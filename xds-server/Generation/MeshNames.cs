@@ -19,8 +19,11 @@ public static class MeshNames
     /// <summary>The same for IPv6-only proxies.</summary>
     public const string InboundPassthroughBindAddressIpv6 = "::6";
 
-    /// <summary>The address a service without a VIP has in Istio's model (istiod's <c>constants.UnspecifiedIP</c>).</summary>
+    /// <summary>The IPv4 wildcard; also the address a service without a VIP has in Istio's model (istiod's <c>constants.UnspecifiedIP</c>).</summary>
     public const string UnspecifiedAddress = "0.0.0.0";
+
+    /// <summary>The IPv6 wildcard, which IPv6-only proxies listen on.</summary>
+    public const string UnspecifiedAddressIpv6 = "::";
 
     /// <summary>Transport protocol the TLS inspector leaves on plaintext connections.</summary>
     public const string RawBufferTransportProtocol = "raw_buffer";
@@ -37,7 +40,6 @@ public static class MeshNames
 
     public static string InboundCluster(int port) => $"inbound|{port}||";
 
-    public static string OutboundListener(int port) => $"0.0.0.0_{port}";
 
     /// <summary>A listener's name is its address and port: <c>0.0.0.0_PORT</c>, <c>VIP_PORT</c>, <c>POD_IP_PORT</c>, <c>::_PORT</c>.</summary>
     public static string Listener(string bind, int port) => $"{bind}_{port}";

@@ -18,16 +18,31 @@ namespace ControlPlane.XdsServer.Generation;
 /// port: istiod builds no per-pod listener to the proxy's own address. Null otherwise, so that
 /// every other proxy's view stays shared.
 /// </param>
+/// <param name="IpFamilies">
+/// The families of a sidecar's addresses: they choose its wildcard and loopback-side addresses and
+/// its inbound passthrough clusters. IPv4 for other kinds, whose config does not depend on it.
+/// </param>
 public sealed record ProxyView(
     ProxyKind Kind,
     string Namespace,
     ImmutableArray<InboundPort> Inbound,
     ProxyFlavor Flavor = ProxyFlavor.Envoy,
-    string? OwnEndpointAddress = null)
+    string? OwnEndpointAddress = null,
+    IpFamilies IpFamilies = IpFamilies.IPv4)
 {
+    /// <summary>
+    /// The address listeners that take any destination listen on: 0.0.0.0 when the proxy has an
+    /// IPv4 address, else :: (istiod's getActualWildcardAndLocalHost).
+    /// </summary>
+    public string Wildcard => IpFamilies.HasFlag(IpFamilies.IPv4) ? MeshNames.UnspecifiedAddress : MeshNames.UnspecifiedAddressIpv6;
+
+    /// <summary>The source address inbound traffic is sent to the application from: 127.0.0.6, or ::6 on IPv6-only proxies.</summary>
+    public string InboundBindAddress => IpFamilies.HasFlag(IpFamilies.IPv4) ? MeshNames.InboundPassthroughBindAddress : MeshNames.InboundPassthroughBindAddressIpv6;
+
     public bool Equals(ProxyView? other) =>
         other is not null && Kind == other.Kind && Namespace == other.Namespace && Flavor == other.Flavor &&
-        OwnEndpointAddress == other.OwnEndpointAddress && Inbound.AsSpan().SequenceEqual(other.Inbound.AsSpan());
+        OwnEndpointAddress == other.OwnEndpointAddress && IpFamilies == other.IpFamilies &&
+        Inbound.AsSpan().SequenceEqual(other.Inbound.AsSpan());
 
     public override int GetHashCode()
     {
@@ -36,6 +51,7 @@ public sealed record ProxyView(
         hash.Add(Namespace);
         hash.Add(Flavor);
         hash.Add(OwnEndpointAddress);
+        hash.Add(IpFamilies);
         foreach (var port in Inbound)
         {
             hash.Add(port);
@@ -45,7 +61,7 @@ public sealed record ProxyView(
     }
 
     public override string ToString() =>
-        $"{Kind}/{Flavor}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]{(OwnEndpointAddress is null ? "" : $"/{OwnEndpointAddress}")}";
+        $"{Kind}/{Flavor}/{IpFamilies}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]{(OwnEndpointAddress is null ? "" : $"/{OwnEndpointAddress}")}";
 }
 
 /// <summary>A port the workload listens on, and the protocol its service declares for it.</summary>

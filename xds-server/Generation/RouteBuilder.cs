@@ -51,7 +51,7 @@ public static class RouteBuilder
     /// <summary>
     /// Every name a client in <paramref name="proxyNamespace"/> may use for the service, with and
     /// without the port, in istiod's order: the host name, the short names, for a headless service
-    /// the same with "*." in front, then the VIP.
+    /// the same with "*." in front, then the VIP (bracketed when IPv6).
     /// </summary>
     public static IEnumerable<string> Domains(MeshService service, int port, string proxyNamespace)
     {
@@ -80,8 +80,11 @@ public static class RouteBuilder
 
         if (service.ClusterIp is not null)
         {
-            domains.Add(service.ClusterIp);
-            domains.Add($"{service.ClusterIp}:{port}");
+            // A Host header carries an IPv6 literal in brackets (RFC 3986), as istiod does from 1.12 on;
+            // istiod 1.10 left IPv6 VIPs out of the domains altogether.
+            var ip = service.ClusterIp.Contains(':', StringComparison.Ordinal) ? $"[{service.ClusterIp}]" : service.ClusterIp;
+            domains.Add(ip);
+            domains.Add($"{ip}:{port}");
         }
 
         return domains;

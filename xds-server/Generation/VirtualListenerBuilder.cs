@@ -17,10 +17,11 @@ public static class VirtualListenerBuilder
 {
     private static readonly string[] HttpAlpn = ["http/1.0", "http/1.1", "h2c"];
 
-    public static Listener VirtualOutbound() => new()
+    /// <param name="wildcard">The proxy's wildcard address: 0.0.0.0, or :: on IPv6-only proxies.</param>
+    public static Listener VirtualOutbound(string wildcard = MeshNames.UnspecifiedAddress) => new()
     {
         Name = MeshNames.VirtualOutbound,
-        Address = EnvoyDefaults.SocketAddress("0.0.0.0", MeshNames.VirtualOutboundPort),
+        Address = EnvoyDefaults.SocketAddress(wildcard, MeshNames.VirtualOutboundPort),
         // Hands each connection to the listener for its original destination, if there is one.
         UseOriginalDst = true,
         TrafficDirection = TrafficDirection.Outbound,
@@ -36,12 +37,18 @@ public static class VirtualListenerBuilder
         },
     };
 
-    public static Listener VirtualInbound(IReadOnlyList<InboundPort> ports)
+    /// <summary>
+    /// virtualInbound on the proxy's wildcard address: a chain per workload port (named
+    /// WILDCARD_PORT, as istiod names the inbound listeners it folds in), and for each IP family
+    /// the proxy has a catch-all chain to that family's inbound passthrough cluster.
+    /// </summary>
+    public static Listener VirtualInbound(IReadOnlyList<InboundPort> ports, IpFamilies families = IpFamilies.IPv4)
     {
+        var wildcard = families.HasFlag(IpFamilies.IPv4) ? MeshNames.UnspecifiedAddress : MeshNames.UnspecifiedAddressIpv6;
         var listener = new Listener
         {
             Name = MeshNames.VirtualInbound,
-            Address = EnvoyDefaults.SocketAddress("0.0.0.0", MeshNames.VirtualInboundPort),
+            Address = EnvoyDefaults.SocketAddress(wildcard, MeshNames.VirtualInboundPort),
             TrafficDirection = TrafficDirection.Inbound,
             ListenerFilters =
             {
@@ -50,22 +57,24 @@ public static class VirtualListenerBuilder
             // Mesh protocolDetectionTimeout 0s: the inspectors wait as long as the client does.
             ListenerFiltersTimeout = Duration.FromTimeSpan(TimeSpan.Zero),
             ContinueOnListenerFiltersTimeout = true,
-            FilterChains =
-            {
-                BlackHoleChain("virtualInbound-blackhole", MeshNames.VirtualInboundPort),
-                // Ports no service declares still reach the application, as they would without a sidecar.
-                new FilterChain
-                {
-                    Name = MeshNames.VirtualInbound,
-                    FilterChainMatch = new FilterChainMatch { PrefixRanges = { new CidrRange { AddressPrefix = "0.0.0.0", PrefixLen = 0 } } },
-                    Filters = { NetworkFilters.TcpProxy(MeshNames.InboundPassthroughCluster, MeshNames.InboundPassthroughCluster) },
-                },
-            },
+            FilterChains = { BlackHoleChain("virtualInbound-blackhole", MeshNames.VirtualInboundPort) },
         };
+
+        // Ports no service declares still reach the application, as they would without a sidecar.
+        if (families.HasFlag(IpFamilies.IPv4))
+        {
+            listener.FilterChains.Add(PassthroughChain("0.0.0.0", MeshNames.InboundPassthroughCluster));
+        }
+
+        if (families.HasFlag(IpFamilies.IPv6))
+        {
+            // istiod writes the IPv6 catch-all as ::0/0.
+            listener.FilterChains.Add(PassthroughChain("::0", MeshNames.InboundPassthroughClusterIpv6));
+        }
 
         foreach (var port in ports)
         {
-            var name = MeshNames.OutboundListener(port.Port);
+            var name = MeshNames.Listener(wildcard, port.Port);
             var cluster = MeshNames.InboundCluster(port.Port);
             switch (port.Protocol.ForListener())
             {
@@ -96,6 +105,13 @@ public static class VirtualListenerBuilder
 
         return listener;
     }
+
+    private static FilterChain PassthroughChain(string anyAddress, string cluster) => new()
+    {
+        Name = MeshNames.VirtualInbound,
+        FilterChainMatch = new FilterChainMatch { PrefixRanges = { new CidrRange { AddressPrefix = anyAddress, PrefixLen = 0 } } },
+        Filters = { NetworkFilters.TcpProxy(cluster, cluster) },
+    };
 
     private static FilterChain HttpChain(string name, FilterChainMatch match, int port, string cluster) => new()
     {

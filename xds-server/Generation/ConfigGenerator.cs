@@ -25,6 +25,7 @@ public sealed class ConfigGenerator
     private readonly InputMemo<(string Shape, IpFamilies Families), XdsResource> _inboundListeners = new();
     private readonly InputMemo<(InboundPort Port, string Bind), XdsResource> _inboundClusters = new();
 
+    /// <param name="options">Settings for every proxy; the defaults are istiod 1.10's.</param>
     public ConfigGenerator(GenerationOptions? options = null)
     {
         _options = options ?? new GenerationOptions();
@@ -183,11 +184,5 @@ public sealed class ConfigGenerator
     {
         Stats.CountResources(1);
         return resource;
-    }
-
-    /// <summary>An outbound listener as memoized: null when its service ports left nothing to build.</summary>
-    private sealed record BuiltListener(XdsResource? Resource, System.Collections.Immutable.ImmutableArray<RouteReference> Routes)
-    {
-        public static readonly BuiltListener None = new(null, []);
     }
 }

@@ -18,6 +18,7 @@ public enum ListenerProtocol
     Auto,
 }
 
+/// <summary>Which listener protocol a service port's protocol gets.</summary>
 public static class ListenerProtocols
 {
     /// <summary>istiod 1.10's <c>ModelProtocolToListenerProtocol</c> with protocol sniffing on (its default) both ways.</summary>

@@ -34,9 +34,10 @@ public sealed class ConfigGenerator
     public GenerationStats Stats { get; } = new();
 
     /// <param name="previous">
-    /// This view's config from the snapshot before, when only endpoints changed since: its clusters
-    /// and (unless a headless service gives listeners per pod) listeners and routes are kept and only
-    /// endpoints are regenerated.
+    /// This view's config from the snapshot before, when only endpoints changed since (a
+    /// <see cref="MeshChange.IsEndpointOnly"/> change, which never involves a headless service, whose
+    /// listeners depend on endpoints): its clusters, listeners and routes are kept and only endpoints
+    /// are regenerated.
     /// </param>
     public ProxyConfig Generate(MeshSnapshot mesh, ProxyView view, ProxyConfig? previous = null)
     {
@@ -44,12 +45,6 @@ public sealed class ConfigGenerator
         var endpoints = Endpoints(mesh, view);
         if (previous is not null)
         {
-            if (view.Kind == ProxyKind.Sidecar && PlanOf(mesh).HasPerEndpointListeners)
-            {
-                var (listeners, routes) = SidecarListenersAndRoutes(mesh, view);
-                return new ProxyConfig(mesh.Version, previous.Clusters, endpoints, listeners, routes);
-            }
-
             return new ProxyConfig(mesh.Version, previous.Clusters, endpoints, previous.Listeners, previous.Routes);
         }
 

@@ -32,28 +32,24 @@ internal sealed class OutboundListenerPlan
 
                 if (protocol == ListenerProtocol.Http)
                 {
-                    contributions.Add((null, new ListenerContribution(service, port, protocol, PerEndpoint: false)));
+                    contributions.Add((null, new ListenerContribution(service, port, protocol)));
                 }
                 else if (service.Resolution == MeshResolution.Passthrough)
                 {
                     foreach (var address in EndpointAddresses(mesh.SlicesOf(service.Key), port))
                     {
-                        contributions.Add((address, new ListenerContribution(service, port, protocol, PerEndpoint: true)));
-                        HasPerEndpointListeners = true;
+                        contributions.Add((address, new ListenerContribution(service, port, protocol)));
                     }
                 }
                 else
                 {
-                    contributions.Add((service.ClusterIp ?? MeshNames.UnspecifiedAddress, new ListenerContribution(service, port, protocol, PerEndpoint: false)));
+                    contributions.Add((service.ClusterIp ?? MeshNames.UnspecifiedAddress, new ListenerContribution(service, port, protocol)));
                 }
             }
         }
 
         _contributions = contributions.ToImmutable();
     }
-
-    /// <summary>True when some listener depends on endpoints (a headless service's), so an endpoint change can change listeners.</summary>
-    public bool HasPerEndpointListeners { get; }
 
     /// <summary>The names of the "HOST:PORT" routes sniffed ports may ask for.</summary>
     public IEnumerable<string> SniffedRoutes =>

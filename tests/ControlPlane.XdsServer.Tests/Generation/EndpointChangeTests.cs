@@ -8,24 +8,21 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ControlPlane.XdsServer.Tests.Generation;
 
-/// <summary>An endpoint-only change reuses a view's listeners, except where a headless service gives a listener per pod.</summary>
+/// <summary>An endpoint-only change reuses a view's listeners; a headless service's endpoint change is no endpoint-only change.</summary>
 public sealed class EndpointChangeTests
 {
     private static readonly ProxyView Client = new(ProxyKind.Sidecar, "default", []);
 
     [Fact]
-    public void A_new_pod_of_a_headless_service_gets_its_listener_on_an_endpoint_only_change()
+    public void An_endpoint_change_of_a_headless_service_is_a_change_of_the_service_as_it_changes_listeners()
     {
         var store = Store(Headless(), Slice("store", "tcp-peer", 7000, "10.244.2.10"));
-        var generator = new ConfigGenerator();
-        var before = generator.Generate(store.Current, Client);
+        var changes = new List<MeshChange>();
+        store.Subscribe((_, change) => changes.Add(change));
 
         store.Replace("slices", Objects(Slice("store", "tcp-peer", 7000, "10.244.2.10", "10.244.2.11")));
-        var after = generator.Generate(store.Current, Client, previous: before);
 
-        before.Listeners.Resources.Keys.Should().Contain("10.244.2.10_7000").And.NotContain("10.244.2.11_7000");
-        after.Listeners.Resources.Keys.Should().Contain(["10.244.2.10_7000", "10.244.2.11_7000"]);
-        after.Clusters.Should().BeSameAs(before.Clusters);
+        changes.Should().ContainSingle().Which.Should().Match<MeshChange>(c => !c.IsEndpointOnly && c.Services.Contains(new ObjectKey("default", "store")));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Envoy.Config.Endpoint.V3;
 
 namespace ControlPlane.XdsServer.Tests.Protocol;
 
-/// <summary>XdsServerOptions.EnableEdsForHeadlessServices (--enable-eds-for-headless-services) reaches generation.</summary>
+/// <summary>Headless services over the wire: per-pod listeners follow endpoint changes; XdsServerOptions.EnableEdsForHeadlessServices (--enable-eds-for-headless-services) reaches generation.</summary>
 public sealed class HeadlessServiceTests
 {
     private const string Name = "outbound|7000||store.default.svc.cluster.local";
@@ -35,6 +35,22 @@ public sealed class HeadlessServiceTests
 
         cluster.Type.Should().Be(Cluster.Types.DiscoveryType.OriginalDst);
         cluster.LbPolicy.Should().Be(Cluster.Types.LbPolicy.ClusterProvided);
+    }
+
+    [Fact]
+    public async Task A_new_pod_of_a_headless_service_gets_its_listener_pushed()
+    {
+        await using var server = await XdsServerInstance.StartAsync(Mesh);
+        await using var proxy = new SotwClient(server.Channel, TestNodes.Sidecar());
+        var listeners = await proxy.RequestAsync(TypeUrls.Listener);
+        await proxy.AckAsync(listeners);
+
+        await server.WriteConfigAsync("more.yaml", Manifests.EndpointSliceNamed("store-more", "store", "default", 7000, "tcp-peer", "10.244.2.12"));
+
+        var pushed = await proxy.NextAsync();
+        pushed.TypeUrl.Should().Be(TypeUrls.Listener);
+        pushed.Resources.Select(r => r.Unpack<Envoy.Config.Listener.V3.Listener>().Name).Should()
+            .Contain(["10.244.2.10_7000", "10.244.2.11_7000", "10.244.2.12_7000"], "listeners depend on a headless service's endpoints");
     }
 
     [Fact]

@@ -11,13 +11,14 @@ var clusterDomain = new Option<string>("--cluster-domain") { Description = "Kube
 var debounceAfter = new Option<int>("--debounce-after-ms") { Description = "Quiet time after the last change before a push.", DefaultValueFactory = _ => 100 };
 var debounceMax = new Option<int>("--debounce-max-ms") { Description = "Longest a push waits after the first change.", DefaultValueFactory = _ => 10000 };
 var maxPushes = new Option<int>("--max-concurrent-pushes") { Description = "Streams that may prepare a push at once.", DefaultValueFactory = _ => 100 };
+var edsForHeadless = new Option<bool>("--enable-eds-for-headless-services") { Description = "Give sidecars EDS clusters for headless services instead of ORIGINAL_DST ones (istiod's PILOT_ENABLE_EDS_FOR_HEADLESS_SERVICES)." };
 var logFormat = new Option<string>("--log-format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
 var logLevel = new Option<string>("--log-level") { Description = "Verbose, Debug, Information, Warning or Error.", DefaultValueFactory = _ => "Information" };
 logFormat.AcceptOnlyFromAmong("text", "json");
 
 var root = new RootCommand("xds-server: serves Envoy v3 xDS (ADS, state of the world and delta) for the mesh")
 {
-    configDir, kubernetes, kubeconfig, grpcPort, httpPort, listenAddress, clusterDomain, debounceAfter, debounceMax, maxPushes, logFormat, logLevel,
+    configDir, kubernetes, kubeconfig, grpcPort, httpPort, listenAddress, clusterDomain, debounceAfter, debounceMax, maxPushes, edsForHeadless, logFormat, logLevel,
 };
 listenAddress.Validators.Add(result =>
 {
@@ -41,6 +42,7 @@ root.SetAction(async (parse, cancellationToken) =>
         DebounceAfter = TimeSpan.FromMilliseconds(parse.GetValue(debounceAfter)),
         DebounceMax = TimeSpan.FromMilliseconds(parse.GetValue(debounceMax)),
         MaxConcurrentPushes = parse.GetValue(maxPushes),
+        EnableEdsForHeadlessServices = parse.GetValue(edsForHeadless),
         LogFormat = parse.GetValue(logFormat)!,
         LogLevel = parse.GetValue(logLevel)!,
     };

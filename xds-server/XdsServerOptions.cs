@@ -54,6 +54,12 @@ public sealed class XdsServerOptions
     /// <summary>Sent in every response's control_plane.identifier.</summary>
     public string ControlPlaneId { get; set; } = $"xds-server@{Environment.MachineName}";
 
+    /// <summary>
+    /// Headless services get EDS clusters on sidecars instead of ORIGINAL_DST ones (istiod's
+    /// PILOT_ENABLE_EDS_FOR_HEADLESS_SERVICES, off by default there too).
+    /// </summary>
+    public bool EnableEdsForHeadlessServices { get; set; }
+
     /// <summary>"text" or "json" (one JSON object per event).</summary>
     public string LogFormat { get; set; } = "text";
 

@@ -17,7 +17,10 @@ public static class XdsServerServiceCollectionExtensions
     {
         services.AddSingleton<MeshObjectStore>();
         services.AddSingleton(sp => new MeshObjectTranslator(sp.GetRequiredService<IOptions<XdsServerOptions>>().Value.ClusterDomain));
-        services.AddSingleton<ConfigGenerator>();
+        services.AddSingleton(sp => new ConfigGenerator(new GenerationOptions
+        {
+            EnableEdsForHeadlessServices = sp.GetRequiredService<IOptions<XdsServerOptions>>().Value.EnableEdsForHeadlessServices,
+        }));
         services.AddSingleton<XdsCache>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<PushLimiter>();

@@ -13,6 +13,7 @@ public sealed class FakeObjectStore
     private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _objects = new(StringComparer.Ordinal);
     private readonly List<StoredEvent> _history = new();
     private readonly List<(string ResourceKey, string? Namespace, Channel<StoredEvent> Channel)> _watchers = new();
+    private readonly ServiceAllocator _services = new();
     private long _version = 1000;
     private long _compactedThrough;
 
@@ -79,6 +80,11 @@ public sealed class FakeObjectStore
             metadata["uid"] = Guid.NewGuid().ToString();
             metadata["creationTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
             metadata["generation"] = 1L;
+            if (type.Kind == "Service" && type.Group.Length == 0)
+            {
+                _services.OnCreate(obj);
+            }
+
             return dryRun ? (JsonObject)obj.DeepClone() : Commit(type, ns, name, obj, "ADDED");
         }
     }
@@ -118,6 +124,11 @@ public sealed class FakeObjectStore
                 }
 
                 result["status"] = current["status"]?.DeepClone();
+                if (type.Kind == "Service" && type.Group.Length == 0)
+                {
+                    ServiceAllocator.OnReplace(current, result);
+                }
+
                 result["apiVersion"] = type.ApiVersion;
                 result["kind"] = type.Kind;
                 var generation = before["generation"] is JsonValue value && value.TryGetValue<long>(out var number) ? number : 1L;

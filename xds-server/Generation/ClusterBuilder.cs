@@ -1,60 +1,110 @@
 using ControlPlane.Mesh.Model;
 using Envoy.Config.Cluster.V3;
 using Envoy.Config.Core.V3;
+using Envoy.Config.Endpoint.V3;
 using HttpProtocolOptions = Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions;
 using Google.Protobuf.WellKnownTypes;
 
 namespace ControlPlane.XdsServer.Generation;
 
-/// <summary>Builds CDS resources: one EDS cluster per service port, plus the fixed clusters sidecars rely on.</summary>
+/// <summary>Builds CDS resources: one cluster per service port, plus the fixed clusters sidecars rely on.</summary>
 public static class ClusterBuilder
 {
-    public static Cluster Outbound(MeshService service, MeshServicePort port)
+    /// <summary>How often Envoy re-resolves a STRICT_DNS cluster's name: Istio's meshConfig.dnsRefreshRate default.</summary>
+    private static readonly Duration DnsRefreshRate = Duration.FromTimeSpan(TimeSpan.FromSeconds(5));
+
+    /// <summary>
+    /// The outbound cluster <c>outbound|PORT||HOST</c> of a service port, of the type istiod 1.10
+    /// gives it for the kind of proxy (<c>convertResolution</c>): EDS for services with a VIP;
+    /// STRICT_DNS to the external name for ExternalName services; for headless services
+    /// ORIGINAL_DST on sidecars (unless <paramref name="edsForHeadless"/>) and EDS elsewhere.
+    /// Proxyless gRPC always gets EDS, as istiod's gRPC generator sends.
+    /// </summary>
+    public static Cluster Outbound(MeshService service, MeshServicePort port, ProxyKind kind = ProxyKind.Sidecar, bool edsForHeadless = false)
     {
         var name = MeshNames.OutboundCluster(port.Port, service.Hostname);
+        var type = DiscoveryType(service, kind, edsForHeadless);
         var cluster = new Cluster
         {
             Name = name,
-            Type = Cluster.Types.DiscoveryType.Eds,
-            EdsClusterConfig = new Cluster.Types.EdsClusterConfig
-            {
-                ServiceName = name,
-                EdsConfig = EnvoyDefaults.Ads(),
-            },
+            Type = type,
             ConnectTimeout = EnvoyDefaults.ConnectTimeout,
-            LbPolicy = Cluster.Types.LbPolicy.RoundRobin,
+            LbPolicy = type == Cluster.Types.DiscoveryType.OriginalDst ? Cluster.Types.LbPolicy.ClusterProvided : Cluster.Types.LbPolicy.RoundRobin,
             CircuitBreakers = UnlimitedCircuitBreakers(),
             Metadata = IstioServiceMetadata(service, port),
         };
 
-        if (port.Protocol.IsHttp2())
+        switch (type)
         {
-            cluster.TypedExtensionProtocolOptions[MeshNames.HttpProtocolOptions] = Any.Pack(new HttpProtocolOptions
-            {
-                ExplicitHttpConfig = new HttpProtocolOptions.Types.ExplicitHttpConfig
-                {
-                    Http2ProtocolOptions = new Http2ProtocolOptions { MaxConcurrentStreams = 1073741824 },
-                },
-            });
+            case Cluster.Types.DiscoveryType.Eds:
+                cluster.EdsClusterConfig = new Cluster.Types.EdsClusterConfig { ServiceName = name, EdsConfig = EnvoyDefaults.Ads() };
+                break;
+            case Cluster.Types.DiscoveryType.StrictDns:
+                // istiod 1.10 asks for IPv4 answers only, whatever the proxy's own addresses.
+                cluster.DnsLookupFamily = Cluster.Types.DnsLookupFamily.V4Only;
+                cluster.DnsRefreshRate = DnsRefreshRate;
+                cluster.RespectDnsTtl = true;
+                cluster.LoadAssignment = ExternalNameAssignment(name, service.ExternalName!, port.Port);
+                break;
+        }
+
+        // Protocol sniffing passes on whatever the client spoke; only sidecars sniff.
+        if (kind == ProxyKind.Sidecar && port.Protocol == MeshProtocol.Unsupported)
+        {
+            cluster.TypedExtensionProtocolOptions[MeshNames.HttpProtocolOptions] = UseDownstreamProtocol();
+        }
+        else if (port.Protocol.IsHttp2())
+        {
+            cluster.TypedExtensionProtocolOptions[MeshNames.HttpProtocolOptions] = ExplicitHttp2();
         }
 
         return cluster;
     }
 
+    /// <summary>True when the proxy fetches the cluster's endpoints over EDS (so an assignment is to be sent).</summary>
+    public static bool IsEds(MeshService service, ProxyKind kind, bool edsForHeadless) =>
+        DiscoveryType(service, kind, edsForHeadless) == Cluster.Types.DiscoveryType.Eds;
+
+    private static Cluster.Types.DiscoveryType DiscoveryType(MeshService service, ProxyKind kind, bool edsForHeadless) =>
+        kind == ProxyKind.Grpc ? Cluster.Types.DiscoveryType.Eds :
+        service.Resolution switch
+        {
+            MeshResolution.DnsLb => Cluster.Types.DiscoveryType.StrictDns,
+            MeshResolution.Passthrough when kind == ProxyKind.Sidecar && !edsForHeadless => Cluster.Types.DiscoveryType.OriginalDst,
+            _ => Cluster.Types.DiscoveryType.Eds,
+        };
+
+    /// <summary>An ExternalName service's one endpoint: its name, on the service port, in no locality, as istiod's ExternalNameServiceInstances.</summary>
+    private static ClusterLoadAssignment ExternalNameAssignment(string clusterName, string externalName, int port) => new()
+    {
+        ClusterName = clusterName,
+        Endpoints =
+        {
+            new LocalityLbEndpoints
+            {
+                Locality = new Locality(),
+                LbEndpoints = { new LbEndpoint { Endpoint = new Endpoint { Address = EnvoyDefaults.SocketAddress(externalName, port) }, LoadBalancingWeight = 1 } },
+                LoadBalancingWeight = 1,
+            },
+        },
+    };
+
     /// <summary>
     /// Inbound traffic for a workload port goes on to its original destination (the pod IP), sent
-    /// from 127.0.0.6 so that iptables does not capture it again: Istio's inbound passthrough mode.
+    /// from 127.0.0.6 (::6 on IPv6-only proxies) so that iptables does not capture it again: Istio's
+    /// inbound passthrough mode.
     /// </summary>
-    public static Cluster Inbound(InboundPort port)
+    public static Cluster Inbound(InboundPort port, string bindAddress = MeshNames.InboundPassthroughBindAddress)
     {
         var cluster = OriginalDestination(MeshNames.InboundCluster(port.Port));
-        cluster.UpstreamBindConfig = new BindConfig { SourceAddress = EnvoyDefaults.SocketAddress(MeshNames.InboundPassthroughBindAddress, 0).SocketAddress };
-        if (port.Protocol.IsHttp2())
+        cluster.UpstreamBindConfig = new BindConfig { SourceAddress = EnvoyDefaults.SocketAddress(bindAddress, 0).SocketAddress };
+        if (port.Protocol == MeshProtocol.Unsupported)
         {
-            cluster.TypedExtensionProtocolOptions[MeshNames.HttpProtocolOptions] = Any.Pack(new HttpProtocolOptions
-            {
-                ExplicitHttpConfig = new HttpProtocolOptions.Types.ExplicitHttpConfig { Http2ProtocolOptions = new Http2ProtocolOptions { MaxConcurrentStreams = 1073741824 } },
-            });
+            cluster.TypedExtensionProtocolOptions[MeshNames.HttpProtocolOptions] = UseDownstreamProtocol();
+        }
+        else if (port.Protocol.IsHttp2())
+        {
+            cluster.TypedExtensionProtocolOptions[MeshNames.HttpProtocolOptions] = ExplicitHttp2();
         }
 
         return cluster;
@@ -73,25 +123,42 @@ public static class ClusterBuilder
     public static Cluster Passthrough()
     {
         var cluster = OriginalDestination(MeshNames.PassthroughCluster);
-        cluster.TypedExtensionProtocolOptions[MeshNames.HttpProtocolOptions] = Any.Pack(new HttpProtocolOptions
-        {
-            UseDownstreamProtocolConfig = new HttpProtocolOptions.Types.UseDownstreamHttpConfig
-            {
-                HttpProtocolOptions = new Http1ProtocolOptions(),
-                Http2ProtocolOptions = new Http2ProtocolOptions { MaxConcurrentStreams = 1073741824 },
-            },
-        });
+        cluster.TypedExtensionProtocolOptions[MeshNames.HttpProtocolOptions] = UseDownstreamProtocol();
         return cluster;
     }
 
-    /// <summary>Inbound traffic to ports no service declares, passed on to the application as is.</summary>
-    public static Cluster InboundPassthrough()
+    /// <summary>
+    /// Inbound traffic to ports no service declares, passed on to the application as is:
+    /// InboundPassthroughClusterIpv4 from 127.0.0.6, or (<paramref name="ipv6"/>)
+    /// InboundPassthroughClusterIpv6 from ::6.
+    /// </summary>
+    public static Cluster InboundPassthrough(bool ipv6 = false)
     {
         var cluster = Passthrough();
-        cluster.Name = MeshNames.InboundPassthroughCluster;
-        cluster.UpstreamBindConfig = new BindConfig { SourceAddress = EnvoyDefaults.SocketAddress(MeshNames.InboundPassthroughBindAddress, 0).SocketAddress };
+        cluster.Name = ipv6 ? MeshNames.InboundPassthroughClusterIpv6 : MeshNames.InboundPassthroughCluster;
+        var bind = ipv6 ? MeshNames.InboundPassthroughBindAddressIpv6 : MeshNames.InboundPassthroughBindAddress;
+        cluster.UpstreamBindConfig = new BindConfig { SourceAddress = EnvoyDefaults.SocketAddress(bind, 0).SocketAddress };
         return cluster;
     }
+
+    /// <summary>Upstream HTTP/1.1 or HTTP/2, whichever the downstream connection spoke.</summary>
+    private static Any UseDownstreamProtocol() => Any.Pack(new HttpProtocolOptions
+    {
+        UseDownstreamProtocolConfig = new HttpProtocolOptions.Types.UseDownstreamHttpConfig
+        {
+            HttpProtocolOptions = new Http1ProtocolOptions(),
+            Http2ProtocolOptions = new Http2ProtocolOptions { MaxConcurrentStreams = 1073741824 },
+        },
+    });
+
+    /// <summary>Upstream HTTP/2, with Istio's limit on concurrent streams instead of Envoy's low default.</summary>
+    private static Any ExplicitHttp2() => Any.Pack(new HttpProtocolOptions
+    {
+        ExplicitHttpConfig = new HttpProtocolOptions.Types.ExplicitHttpConfig
+        {
+            Http2ProtocolOptions = new Http2ProtocolOptions { MaxConcurrentStreams = 1073741824 },
+        },
+    });
 
     private static Cluster OriginalDestination(string name) => new()
     {

@@ -12,119 +12,168 @@ public sealed class ConfigGenerator
     private static readonly XdsResource BlackHole = XdsResource.Create(MeshNames.BlackHoleCluster, ClusterBuilder.BlackHole());
     private static readonly XdsResource Passthrough = XdsResource.Create(MeshNames.PassthroughCluster, ClusterBuilder.Passthrough());
     private static readonly XdsResource InboundPassthrough = XdsResource.Create(MeshNames.InboundPassthroughCluster, ClusterBuilder.InboundPassthrough());
+    private static readonly XdsResource InboundPassthroughIpv6 = XdsResource.Create(MeshNames.InboundPassthroughClusterIpv6, ClusterBuilder.InboundPassthrough(ipv6: true));
     private static readonly XdsResource VirtualOutbound = XdsResource.Create(MeshNames.VirtualOutbound, VirtualListenerBuilder.VirtualOutbound());
+    private static readonly XdsResource VirtualOutboundIpv6 = XdsResource.Create(MeshNames.VirtualOutbound, VirtualListenerBuilder.VirtualOutbound(MeshNames.UnspecifiedAddressIpv6));
 
+    private readonly GenerationOptions _options;
     private readonly ConditionalWeakTable<MeshService, ServiceOutputs> _services = new();
     private readonly ConditionalWeakTable<MeshSnapshot, PortIndex> _portIndexes = new();
-    private readonly InputMemo<(int Port, string Namespace), XdsResource> _routes = new();
-    private readonly InputMemo<int, XdsResource?> _httpListeners = new();
-    private readonly InputMemo<string, XdsResource> _inboundListeners = new();
-    private readonly InputMemo<InboundPort, XdsResource> _inboundClusters = new();
+    private readonly ConditionalWeakTable<MeshSnapshot, OutboundListenerPlan> _listenerPlans = new();
+    private readonly InputMemo<(string Name, string Namespace), XdsResource> _routes = new();
+    private readonly InputMemo<(string Wildcard, string Bind, int Port), BuiltListener> _outboundListeners = new();
+    private readonly InputMemo<(string Shape, IpFamilies Families), XdsResource> _inboundListeners = new();
+    private readonly InputMemo<(InboundPort Port, string Bind), XdsResource> _inboundClusters = new();
+
+    /// <param name="options">Settings for every proxy; the defaults are istiod 1.10's.</param>
+    public ConfigGenerator(GenerationOptions? options = null)
+    {
+        _options = options ?? new GenerationOptions();
+    }
 
     public GenerationStats Stats { get; } = new();
 
     /// <param name="previous">
-    /// This view's config from the snapshot before, when only endpoints changed since: its clusters,
-    /// listeners and routes are kept and only endpoints are regenerated.
+    /// This view's config from the snapshot before, when only endpoints changed since (a
+    /// <see cref="MeshChange.IsEndpointOnly"/> change, which never involves a headless service, whose
+    /// listeners depend on endpoints): its clusters, listeners and routes are kept and only endpoints
+    /// are regenerated.
     /// </param>
     public ProxyConfig Generate(MeshSnapshot mesh, ProxyView view, ProxyConfig? previous = null)
     {
         Stats.CountView();
-        var endpoints = new ResourceSet(mesh.Services.Values.SelectMany(s => Outputs(s).Endpoints(mesh.SlicesOf(s.Key))));
+        var endpoints = Endpoints(mesh, view);
         if (previous is not null)
         {
             return new ProxyConfig(mesh.Version, previous.Clusters, endpoints, previous.Listeners, previous.Routes);
         }
 
-        return view.Kind switch
+        switch (view.Kind)
         {
-            ProxyKind.Sidecar => new ProxyConfig(mesh.Version, SidecarClusters(mesh, view), endpoints, SidecarListeners(mesh, view), SidecarRoutes(mesh, view)),
-            ProxyKind.Grpc => new ProxyConfig(
-                mesh.Version,
-                new ResourceSet(mesh.Services.Values.SelectMany(s => Outputs(s).Clusters)),
-                endpoints,
-                new ResourceSet(mesh.Services.Values.SelectMany(s => Outputs(s).GrpcListeners)),
-                new ResourceSet(mesh.Services.Values.SelectMany(s => Outputs(s).GrpcRoutes))),
-            // Gateways get listeners and routes from Gateway resources, which are not translated yet.
-            _ => new ProxyConfig(mesh.Version, SidecarClusters(mesh, view), endpoints, ResourceSet.Empty, ResourceSet.Empty),
-        };
+            case ProxyKind.Sidecar:
+                var (listeners, routes) = SidecarListenersAndRoutes(mesh, view);
+                return new ProxyConfig(mesh.Version, SidecarClusters(mesh, view), endpoints, listeners, routes);
+            case ProxyKind.Grpc:
+                return new ProxyConfig(
+                    mesh.Version,
+                    new ResourceSet(mesh.Services.Values.SelectMany(s => Outputs(s).Clusters(ProxyKind.Grpc))),
+                    endpoints,
+                    new ResourceSet(mesh.Services.Values.SelectMany(s => Outputs(s).GrpcListeners)),
+                    new ResourceSet(mesh.Services.Values.SelectMany(s => Outputs(s).GrpcRoutes)));
+            default:
+                // Gateways get listeners and routes from Gateway resources, which are not translated yet.
+                return new ProxyConfig(mesh.Version, SidecarClusters(mesh, view), endpoints, ResourceSet.Empty, ResourceSet.Empty);
+        }
     }
 
-    /// <summary>Drops memo entries for ports and namespaces the mesh no longer has.</summary>
+    /// <summary>Drops memo entries for listeners, routes and namespaces the mesh no longer has.</summary>
     public void Compact(MeshSnapshot mesh, IReadOnlySet<string> namespaces)
     {
-        var ports = PortsOf(mesh).ByPort.Keys.ToHashSet();
-        _httpListeners.RetainOnly(ports);
-        _routes.RetainOnly(ports.SelectMany(p => namespaces.Select(ns => (p, ns))).ToHashSet());
+        var plan = PlanOf(mesh);
+        var wildcards = _outboundListeners.Keys.Select(k => k.Wildcard).ToHashSet(StringComparer.Ordinal);
+        _outboundListeners.RetainOnly(wildcards.SelectMany(w => plan.For(w).Keys.Select(key => (w, key.Bind, key.Port))).ToHashSet());
+        var routeNames = PortsOf(mesh).ByPort.Keys.Select(MeshNames.OutboundRoute).Concat(plan.SniffedRoutes).ToHashSet(StringComparer.Ordinal);
+        _routes.RetainOnly(routeNames.SelectMany(name => namespaces.Select(ns => (name, ns))).ToHashSet());
     }
 
     private ServiceOutputs Outputs(MeshService service) =>
-        _services.GetValue(service, s => new ServiceOutputs(s, Stats));
+        _services.GetValue(service, s => new ServiceOutputs(s, Stats, _options));
 
     private PortIndex PortsOf(MeshSnapshot mesh) => _portIndexes.GetValue(mesh, m => new PortIndex(m));
 
+    /// <summary>The snapshot's outbound listener plan (see <see cref="OutboundListenerPlan"/>).</summary>
+    private OutboundListenerPlan PlanOf(MeshSnapshot mesh) => _listenerPlans.GetValue(mesh, m => new OutboundListenerPlan(m));
+
+    /// <summary>Assignments for the clusters this kind of proxy fetches over EDS; none for ORIGINAL_DST and STRICT_DNS clusters.</summary>
+    private ResourceSet Endpoints(MeshSnapshot mesh, ProxyView view)
+    {
+        var oneLocality = view.Flavor == ProxyFlavor.Mosn;
+        return new ResourceSet(mesh.Services.Values
+            .Where(s => ClusterBuilder.IsEds(s, view.Kind, _options.EnableEdsForHeadlessServices))
+            .SelectMany(s => Outputs(s).Endpoints(mesh.SlicesOf(s.Key), oneLocality)));
+    }
+
     private ResourceSet SidecarClusters(MeshSnapshot mesh, ProxyView view)
     {
-        var clusters = mesh.Services.Values.SelectMany(s => Outputs(s).Clusters).ToList();
+        var clusters = mesh.Services.Values.SelectMany(s => Outputs(s).Clusters(view.Kind)).ToList();
         foreach (var port in view.Inbound)
         {
-            clusters.Add(_inboundClusters.Get(port, [], () => Built(XdsResource.Create(MeshNames.InboundCluster(port.Port), ClusterBuilder.Inbound(port)))));
+            clusters.Add(_inboundClusters.Get((port, view.InboundBindAddress), [], () =>
+                Built(XdsResource.Create(MeshNames.InboundCluster(port.Port), ClusterBuilder.Inbound(port, view.InboundBindAddress)))));
         }
 
         clusters.Add(BlackHole);
         clusters.Add(Passthrough);
         if (view.Kind == ProxyKind.Sidecar)
         {
-            clusters.Add(InboundPassthrough);
+            // One per IP family the proxy has: Envoy refuses a bind address of a family it cannot use.
+            if (view.IpFamilies.HasFlag(IpFamilies.IPv4))
+            {
+                clusters.Add(InboundPassthrough);
+            }
+
+            if (view.IpFamilies.HasFlag(IpFamilies.IPv6))
+            {
+                clusters.Add(InboundPassthroughIpv6);
+            }
         }
 
         return new ResourceSet(clusters);
     }
 
-    private ResourceSet SidecarListeners(MeshSnapshot mesh, ProxyView view)
+    private (ResourceSet Listeners, ResourceSet Routes) SidecarListenersAndRoutes(MeshSnapshot mesh, ProxyView view)
     {
-        var listeners = new List<XdsResource> { VirtualOutbound };
+        var wildcard = view.Wildcard;
+        var listeners = new List<XdsResource> { wildcard == MeshNames.UnspecifiedAddress ? VirtualOutbound : VirtualOutboundIpv6 };
         var shape = string.Join(',', view.Inbound.Select(p => $"{p.Port}/{p.Protocol}"));
-        listeners.Add(_inboundListeners.Get(shape, [], () => Built(XdsResource.Create(MeshNames.VirtualInbound, VirtualListenerBuilder.VirtualInbound(view.Inbound)))));
+        listeners.Add(_inboundListeners.Get((shape, view.IpFamilies), [], () =>
+            Built(XdsResource.Create(MeshNames.VirtualInbound, VirtualListenerBuilder.VirtualInbound(view.Inbound, view.IpFamilies)))));
 
-        foreach (var (port, services) in PortsOf(mesh).ByPort)
+        var routes = new Dictionary<string, RouteReference>(StringComparer.Ordinal);
+        foreach (var (key, contributions) in PlanOf(mesh).For(wildcard))
         {
-            var http = _httpListeners.Get(port, Inputs(services), () =>
-            {
-                var built = OutboundListenerBuilder.Http(port, services);
-                return built is null ? null : Built(XdsResource.Create(built.Name, built));
-            });
-            if (http is not null)
-            {
-                listeners.Add(http);
-            }
-        }
-
-        listeners.AddRange(mesh.Services.Values.SelectMany(s => Outputs(s).TcpListeners));
-
-        return new ResourceSet(listeners);
-    }
-
-    private ResourceSet SidecarRoutes(MeshSnapshot mesh, ProxyView view)
-    {
-        var routes = new List<XdsResource>();
-        foreach (var (port, services) in PortsOf(mesh).ByPort)
-        {
-            var http = services.Where(s => s.Port.Protocol.IsHttp()).ToList();
-            if (http.Count == 0)
+            // istiod builds no listener to the proxy's own address: its own traffic never reaches one.
+            if (key.Bind == view.OwnEndpointAddress)
             {
                 continue;
             }
 
-            routes.Add(_routes.Get((port, view.Namespace), Inputs(http), () =>
-                Built(XdsResource.Create(MeshNames.OutboundRoute(port), RouteBuilder.Outbound(port, http.Select(s => s.Service), view.Namespace)))));
+            var built = _outboundListeners.Get((wildcard, key.Bind, key.Port), contributions.Select(c => (object)c.Service).ToArray(), () =>
+            {
+                var listener = OutboundListenerBuilder.Build(key.Bind, key.Port, wildcard, contributions);
+                return listener is null ? BuiltListener.None : new BuiltListener(Built(XdsResource.Create(listener.Listener.Name, listener.Listener)), listener.Routes);
+            });
+            if (built.Resource is null)
+            {
+                continue;
+            }
+
+            listeners.Add(built.Resource);
+            foreach (var route in built.Routes)
+            {
+                routes.TryAdd(route.Name, route);
+            }
         }
 
-        return new ResourceSet(routes);
+        return (new ResourceSet(listeners), new ResourceSet(routes.Values.Select(route => Route(mesh, route, view.Namespace))));
     }
 
-    private static object[] Inputs(List<(MeshService Service, MeshServicePort Port)> services) =>
-        services.Select(s => (object)s.Service).ToArray();
+    private XdsResource Route(MeshSnapshot mesh, RouteReference route, string proxyNamespace)
+    {
+        if (route.Service is { } service)
+        {
+            return _routes.Get((route.Name, proxyNamespace), [service], () =>
+                Built(XdsResource.Create(route.Name, RouteBuilder.Sniffed(service, route.Port, proxyNamespace))));
+        }
+
+        // Every service with an HTTP or sniffed port of this number has a virtual host, as in istiod.
+        var services = PortsOf(mesh).ByPort[route.Port]
+            .Where(s => s.Port.Protocol.ForListener() is ListenerProtocol.Http or ListenerProtocol.Auto)
+            .Select(s => s.Service)
+            .ToList();
+        return _routes.Get((route.Name, proxyNamespace), services.Cast<object>().ToArray(), () =>
+            Built(XdsResource.Create(route.Name, RouteBuilder.Outbound(route.Port, services, proxyNamespace))));
+    }
 
     private XdsResource Built(XdsResource resource)
     {

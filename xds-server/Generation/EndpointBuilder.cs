@@ -8,7 +8,13 @@ namespace ControlPlane.XdsServer.Generation;
 /// <summary>Builds EDS resources: the ready endpoints of a service port, grouped by locality.</summary>
 public static class EndpointBuilder
 {
-    public static ClusterLoadAssignment Build(MeshService service, MeshServicePort port, ImmutableArray<MeshEndpointSlice> slices)
+    /// <summary>The assignment of one service port: its ready endpoints, every one with weight 1.</summary>
+    /// <param name="oneLocality">
+    /// Put every endpoint in one locality (with no zone) instead of one locality per zone. MOSN's
+    /// istio-1.10 converter replaces a cluster's hosts once per locality, so of several it keeps
+    /// only the last; in one locality it keeps them all, with the same per-host weights.
+    /// </param>
+    public static ClusterLoadAssignment Build(MeshService service, MeshServicePort port, ImmutableArray<MeshEndpointSlice> slices, bool oneLocality = false)
     {
         var byZone = new SortedDictionary<string, SortedSet<(string Address, int Port)>>(StringComparer.Ordinal);
         foreach (var slice in slices)
@@ -38,27 +44,43 @@ public static class EndpointBuilder
         }
 
         var assignment = new ClusterLoadAssignment { ClusterName = MeshNames.OutboundCluster(port.Port, service.Hostname) };
-        foreach (var (zone, addresses) in byZone)
+        if (oneLocality)
         {
-            // Locality and its weight are always set: proxyless gRPC drops localities without them.
-            var locality = new LocalityLbEndpoints
+            var all = byZone.Values.SelectMany(addresses => addresses).ToList();
+            if (all.Count > 0)
             {
-                Locality = new Locality { Zone = zone },
-                LoadBalancingWeight = (uint)addresses.Count,
-            };
-            foreach (var (address, endpointPort) in addresses)
-            {
-                locality.LbEndpoints.Add(new LbEndpoint
-                {
-                    Endpoint = new Endpoint { Address = EnvoyDefaults.SocketAddress(address, endpointPort) },
-                    HealthStatus = HealthStatus.Healthy,
-                    LoadBalancingWeight = 1,
-                });
+                assignment.Endpoints.Add(Locality(new Locality(), all));
             }
 
-            assignment.Endpoints.Add(locality);
+            return assignment;
+        }
+
+        foreach (var (zone, addresses) in byZone)
+        {
+            assignment.Endpoints.Add(Locality(new Locality { Zone = zone }, addresses));
         }
 
         return assignment;
+    }
+
+    /// <summary>Locality and its weight (the sum of its endpoints' weights, as istiod) are always set: proxyless gRPC drops localities without them.</summary>
+    private static LocalityLbEndpoints Locality(Locality where, IReadOnlyCollection<(string Address, int Port)> addresses)
+    {
+        var locality = new LocalityLbEndpoints
+        {
+            Locality = where,
+            LoadBalancingWeight = (uint)addresses.Count,
+        };
+        foreach (var (address, endpointPort) in addresses)
+        {
+            locality.LbEndpoints.Add(new LbEndpoint
+            {
+                Endpoint = new Endpoint { Address = EnvoyDefaults.SocketAddress(address, endpointPort) },
+                HealthStatus = HealthStatus.Healthy,
+                LoadBalancingWeight = 1,
+            });
+        }
+
+        return locality;
     }
 }

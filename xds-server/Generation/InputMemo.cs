@@ -24,6 +24,8 @@ internal sealed class InputMemo<TKey, TValue>
         return value;
     }
 
+    public ICollection<TKey> Keys => _entries.Keys;
+
     /// <summary>Forgets keys the mesh no longer has, so the memo does not grow without bound.</summary>
     public void RetainOnly(IReadOnlySet<TKey> live)
     {

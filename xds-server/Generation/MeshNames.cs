@@ -6,6 +6,8 @@ public static class MeshNames
     public const string BlackHoleCluster = "BlackHoleCluster";
     public const string PassthroughCluster = "PassthroughCluster";
     public const string InboundPassthroughCluster = "InboundPassthroughClusterIpv4";
+    public const string InboundPassthroughClusterIpv6 = "InboundPassthroughClusterIpv6";
+    public const string PassthroughFilterChain = "PassthroughFilterChain";
     public const string VirtualOutbound = "virtualOutbound";
     public const string VirtualInbound = "virtualInbound";
     public const int VirtualOutboundPort = 15001;
@@ -13,6 +15,18 @@ public static class MeshNames
 
     /// <summary>Source address of inbound passthrough traffic, so iptables lets it out to the app.</summary>
     public const string InboundPassthroughBindAddress = "127.0.0.6";
+
+    /// <summary>The same for IPv6-only proxies.</summary>
+    public const string InboundPassthroughBindAddressIpv6 = "::6";
+
+    /// <summary>The IPv4 wildcard; also the address a service without a VIP has in Istio's model (istiod's <c>constants.UnspecifiedIP</c>).</summary>
+    public const string UnspecifiedAddress = "0.0.0.0";
+
+    /// <summary>The IPv6 wildcard, which IPv6-only proxies listen on.</summary>
+    public const string UnspecifiedAddressIpv6 = "::";
+
+    /// <summary>Transport protocol the TLS inspector leaves on plaintext connections.</summary>
+    public const string RawBufferTransportProtocol = "raw_buffer";
 
     public const string HttpConnectionManagerFilter = "envoy.filters.network.http_connection_manager";
     public const string TcpProxyFilter = "envoy.filters.network.tcp_proxy";
@@ -26,12 +40,14 @@ public static class MeshNames
 
     public static string InboundCluster(int port) => $"inbound|{port}||";
 
-    public static string OutboundListener(int port) => $"0.0.0.0_{port}";
 
-    /// <summary>A TCP service port's listener is bound to its VIP, as Istio does.</summary>
-    public static string TcpListener(string clusterIp, int port) => $"{clusterIp}_{port}";
+    /// <summary>A listener's name is its address and port: <c>0.0.0.0_PORT</c>, <c>VIP_PORT</c>, <c>POD_IP_PORT</c>, <c>::_PORT</c>.</summary>
+    public static string Listener(string bind, int port) => $"{bind}_{port}";
 
     public static string OutboundRoute(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The route of a sniffed port's listener that is bound to one address (a VIP or a pod IP): only that service's virtual host.</summary>
+    public static string SniffedRoute(string hostname, int port) => $"{hostname}:{port}";
 
     public static string VirtualHost(string hostname, int port) => $"{hostname}:{port}";
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ControlPlane.Mesh.Model;
 using Envoy.Config.Core.V3;
 using Envoy.Config.Listener.V3;
@@ -8,67 +9,142 @@ using Google.Protobuf.WellKnownTypes;
 namespace ControlPlane.XdsServer.Generation;
 
 /// <summary>
-/// Builds the outbound listeners virtualOutbound hands connections to, named as Istio 1.10 names them:
-/// HTTP ports share one 0.0.0.0_PORT listener routed by RDS route "PORT"; a TCP service port gets its
-/// own VIP_PORT listener with a tcp_proxy to the service's cluster.
+/// Builds the outbound listeners virtualOutbound hands connections to, as istiod 1.10 builds them
+/// (<c>buildSidecarOutboundListenerForPortOrUDS</c>): HTTP ports share one WILDCARD_PORT listener
+/// routed by RDS route "PORT"; a TCP port gets a tcp_proxy to its cluster on its VIP_PORT (or
+/// POD_IP_PORT) listener; a sniffed port gets both, the HTTP chain chosen by ALPN from the HTTP
+/// inspector and routed by "HOST:PORT" (or "PORT" on the wildcard address).
 /// </summary>
 public static class OutboundListenerBuilder
 {
     private static readonly string[] HttpAlpn = ["http/1.0", "http/1.1", "h2c"];
 
-    /// <summary>The shared HTTP listener for a port, or null when no service speaks HTTP on it.</summary>
-    public static Listener? Http(int port, IReadOnlyList<(MeshService Service, MeshServicePort Port)> services)
+    /// <summary>
+    /// The listener for <paramref name="bind"/>:<paramref name="port"/> out of the service ports
+    /// that want it, merged in order as istiod resolves its listener conflicts: HTTP onto TCP adds
+    /// an HTTP chain (the listener becomes sniffed); TCP chains with the same match as an earlier
+    /// chain are dropped (the first service wins); HTTP or sniffed onto a sniffed listener only adds
+    /// its service to the routes; MySQL and MongoDB ports never share a listener with another
+    /// protocol. Null when nothing is left.
+    /// </summary>
+    /// <param name="wildcard">The proxy's wildcard address, 0.0.0.0 or ::.</param>
+    internal static OutboundListener? Build(string bind, int port, string wildcard, IReadOnlyList<ListenerContribution> contributions)
     {
-        if (!services.Any(s => s.Port.Protocol.IsHttp()))
+        var name = MeshNames.Listener(bind, port);
+        var chains = new List<FilterChain>();
+        var routes = new List<RouteReference>();
+        MeshProtocol? existing = null;
+        var inspect = false;
+        foreach (var contribution in contributions)
         {
-            return null;
-        }
-
-        var listener = Outbound(MeshNames.OutboundListener(port), "0.0.0.0", port);
-
-        // Non-HTTP traffic to this port (to hosts outside the mesh, say) is detected and passed through.
-        listener.ListenerFilters.Add(new ListenerFilter { Name = MeshNames.TlsInspectorListenerFilter, TypedConfig = Any.Pack(new TlsInspector()) });
-        listener.ListenerFilters.Add(new ListenerFilter { Name = MeshNames.HttpInspectorListenerFilter, TypedConfig = Any.Pack(new HttpInspector()) });
-        listener.FilterChains.Add(new FilterChain
-        {
-            Name = MeshNames.OutboundListener(port),
-            FilterChainMatch = new FilterChainMatch { TransportProtocol = "raw_buffer", ApplicationProtocols = { HttpAlpn } },
-            Filters =
+            var incoming = contribution.Protocol;
+            if (existing is { } current)
             {
-                NetworkFilters.HttpConnectionManager(NetworkFilters.RdsConnectionManager($"outbound_0.0.0.0_{port}", MeshNames.OutboundRoute(port))),
-            },
-        });
-        listener.DefaultFilterChain = PassthroughChain();
-        return listener;
-    }
+                if (IsSniffed(current) && incoming is ListenerProtocol.Http or ListenerProtocol.Auto)
+                {
+                    // The service is already reachable through the listener's routes.
+                    continue;
+                }
 
-    /// <summary>The listener for a TCP service port, or null for HTTP, UDP and headless ports.</summary>
-    public static Listener? Tcp(MeshService service, MeshServicePort port)
-    {
-        // Headless services have no VIP: their traffic goes straight to pod IPs and passes through.
-        if (port.Protocol.IsHttp() || port.Protocol == MeshProtocol.Udp || service.ClusterIp is null)
+                var involved = new[] { current, contribution.Port.Protocol };
+                if (involved.Any(p => p is MeshProtocol.Mysql or MeshProtocol.Mongo) && current != contribution.Port.Protocol)
+                {
+                    continue;
+                }
+            }
+
+            foreach (var (chain, route) in Chains(contribution, name, bind, port, wildcard))
+            {
+                // Chains with the same match as an earlier one would never be chosen: the first wins.
+                if (!chains.Any(c => Equals(c.FilterChainMatch, chain.FilterChainMatch)))
+                {
+                    chains.Add(chain);
+                    if (route is not null)
+                    {
+                        routes.Add(route);
+                    }
+                }
+            }
+
+            // A listener with an HTTP chain next to TCP (or from a sniffed port) is itself sniffed.
+            existing = incoming == ListenerProtocol.Tcp && existing is null ? contribution.Port.Protocol
+                : incoming == ListenerProtocol.Tcp ? existing
+                : MeshProtocol.Unsupported;
+            inspect |= incoming != ListenerProtocol.Tcp;
+        }
+
+        if (chains.Count == 0)
         {
             return null;
         }
 
-        var cluster = MeshNames.OutboundCluster(port.Port, service.Hostname);
-        var listener = Outbound(MeshNames.TcpListener(service.ClusterIp, port.Port), service.ClusterIp, port.Port);
-        listener.FilterChains.Add(new FilterChain { Filters = { NetworkFilters.TcpProxy(cluster, cluster) } });
-        return listener;
+        var listener = new Listener
+        {
+            Name = name,
+            Address = EnvoyDefaults.SocketAddress(bind, port),
+            TrafficDirection = TrafficDirection.Outbound,
+        }.NotBound();
+
+        if (inspect)
+        {
+            // The TLS inspector too, so that the ALPN match on raw_buffer does not make Envoy add its own.
+            listener.ListenerFilters.Add(new ListenerFilter { Name = MeshNames.TlsInspectorListenerFilter, TypedConfig = Any.Pack(new TlsInspector()) });
+            listener.ListenerFilters.Add(new ListenerFilter { Name = MeshNames.HttpInspectorListenerFilter, TypedConfig = Any.Pack(new HttpInspector()) });
+            // Mesh protocolDetectionTimeout 0s: no timeout, so server-first protocols are not cut off.
+            listener.ListenerFiltersTimeout = Duration.FromTimeSpan(TimeSpan.Zero);
+            listener.ContinueOnListenerFiltersTimeout = true;
+        }
+
+        // A match-all chain among others becomes the default; with none, unmatched traffic passes through.
+        var matchAll = chains.FindIndex(c => c.FilterChainMatch is null);
+        if (matchAll >= 0 && chains.Count > 1)
+        {
+            listener.DefaultFilterChain = chains[matchAll];
+            chains.RemoveAt(matchAll);
+        }
+        else if (matchAll < 0)
+        {
+            listener.DefaultFilterChain = PassthroughChain();
+        }
+
+        listener.FilterChains.AddRange(chains);
+        return new OutboundListener(listener, routes.ToImmutableArray());
     }
 
-    private static Listener Outbound(string name, string address, int port) => new()
+    /// <summary>The chains one service port brings, with the route each takes from RDS: a tcp_proxy for TCP, an HTTP connection manager for HTTP, both for a sniffed port.</summary>
+    private static List<(FilterChain Chain, RouteReference? Route)> Chains(ListenerContribution contribution, string name, string bind, int port, string wildcard)
     {
-        Name = name,
-        Address = EnvoyDefaults.SocketAddress(address, port),
-        // Traffic arrives through virtualOutbound, never on the port itself.
-        BindToPort = false,
-        TrafficDirection = TrafficDirection.Outbound,
-    };
+        var cluster = MeshNames.OutboundCluster(port, contribution.Service.Hostname);
+        var chains = new List<(FilterChain, RouteReference?)>();
+        if (contribution.Protocol is ListenerProtocol.Tcp or ListenerProtocol.Auto)
+        {
+            chains.Add((new FilterChain { Filters = { NetworkFilters.TcpProxy(cluster, cluster) } }, null));
+        }
 
+        if (contribution.Protocol is ListenerProtocol.Http or ListenerProtocol.Auto)
+        {
+            // A sniffed port bound to its own address routes only its own service.
+            var route = contribution.Protocol == ListenerProtocol.Auto && bind != wildcard
+                ? new RouteReference(MeshNames.SniffedRoute(contribution.Service.Hostname, port), port, contribution.Service)
+                : new RouteReference(MeshNames.OutboundRoute(port), port, null);
+            chains.Add((new FilterChain
+            {
+                Name = name,
+                FilterChainMatch = new FilterChainMatch { TransportProtocol = MeshNames.RawBufferTransportProtocol, ApplicationProtocols = { HttpAlpn } },
+                Filters = { NetworkFilters.HttpConnectionManager(NetworkFilters.RdsConnectionManager($"outbound_{name}", route.Name)) },
+            }, route));
+        }
+
+        return chains;
+    }
+
+    private static bool IsSniffed(MeshProtocol protocol) => protocol == MeshProtocol.Unsupported;
+
+    /// <summary>What matches nothing else on the port keeps its original destination (ALLOW_ANY).</summary>
     private static FilterChain PassthroughChain() => new()
     {
-        Name = "PassthroughFilterChain",
+        Name = MeshNames.PassthroughFilterChain,
+        FilterChainMatch = new FilterChainMatch(),
         Filters = { NetworkFilters.TcpProxy(MeshNames.PassthroughCluster, MeshNames.PassthroughCluster) },
     };
 }

@@ -9,10 +9,39 @@ namespace ControlPlane.XdsServer.Generation;
 /// </summary>
 /// <param name="Namespace">Decides which short host names resolve, as DNS search paths do.</param>
 /// <param name="Inbound">The ports this proxy's workload serves, for its inbound listener and clusters.</param>
-public sealed record ProxyView(ProxyKind Kind, string Namespace, ImmutableArray<InboundPort> Inbound)
+/// <param name="Flavor">
+/// Envoy or MOSN: MOSN gets each assignment's endpoints in one locality. Always Envoy for proxyless
+/// gRPC, so that those views stay shared.
+/// </param>
+/// <param name="OwnEndpointAddress">
+/// The sidecar's first IP, only when it is an endpoint of a headless service's TCP or sniffed
+/// port: istiod builds no per-pod listener to the proxy's own address. Null otherwise, so that
+/// every other proxy's view stays shared.
+/// </param>
+/// <param name="IpFamilies">
+/// The families of a sidecar's addresses: they choose its wildcard and loopback-side addresses and
+/// its inbound passthrough clusters. IPv4 for other kinds, whose config does not depend on it.
+/// </param>
+public sealed record ProxyView(
+    ProxyKind Kind,
+    string Namespace,
+    ImmutableArray<InboundPort> Inbound,
+    ProxyFlavor Flavor = ProxyFlavor.Envoy,
+    string? OwnEndpointAddress = null,
+    IpFamilies IpFamilies = IpFamilies.IPv4)
 {
+    /// <summary>
+    /// The address listeners that take any destination listen on: 0.0.0.0 when the proxy has an
+    /// IPv4 address, else :: (istiod's getActualWildcardAndLocalHost).
+    /// </summary>
+    public string Wildcard => IpFamilies.HasFlag(IpFamilies.IPv4) ? MeshNames.UnspecifiedAddress : MeshNames.UnspecifiedAddressIpv6;
+
+    /// <summary>The source address inbound traffic is sent to the application from: 127.0.0.6, or ::6 on IPv6-only proxies.</summary>
+    public string InboundBindAddress => IpFamilies.HasFlag(IpFamilies.IPv4) ? MeshNames.InboundPassthroughBindAddress : MeshNames.InboundPassthroughBindAddressIpv6;
+
     public bool Equals(ProxyView? other) =>
-        other is not null && Kind == other.Kind && Namespace == other.Namespace &&
+        other is not null && Kind == other.Kind && Namespace == other.Namespace && Flavor == other.Flavor &&
+        OwnEndpointAddress == other.OwnEndpointAddress && IpFamilies == other.IpFamilies &&
         Inbound.AsSpan().SequenceEqual(other.Inbound.AsSpan());
 
     public override int GetHashCode()
@@ -20,6 +49,9 @@ public sealed record ProxyView(ProxyKind Kind, string Namespace, ImmutableArray<
         var hash = new HashCode();
         hash.Add(Kind);
         hash.Add(Namespace);
+        hash.Add(Flavor);
+        hash.Add(OwnEndpointAddress);
+        hash.Add(IpFamilies);
         foreach (var port in Inbound)
         {
             hash.Add(port);
@@ -28,7 +60,8 @@ public sealed record ProxyView(ProxyKind Kind, string Namespace, ImmutableArray<
         return hash.ToHashCode();
     }
 
-    public override string ToString() => $"{Kind}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]";
+    public override string ToString() =>
+        $"{Kind}/{Flavor}/{IpFamilies}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]{(OwnEndpointAddress is null ? "" : $"/{OwnEndpointAddress}")}";
 }
 
 /// <summary>A port the workload listens on, and the protocol its service declares for it.</summary>

@@ -5,13 +5,13 @@ using Google.Protobuf.WellKnownTypes;
 
 namespace ControlPlane.XdsServer.Generation;
 
-/// <summary>Builds RDS resources: one route configuration per outbound HTTP port, a virtual host per service.</summary>
+/// <summary>Builds RDS resources: one route configuration per outbound HTTP port (and per sniffed service port), a virtual host per service.</summary>
 public static class RouteBuilder
 {
     /// <summary>Istio's default: retry what certainly did not reach the application, twice, on another host.</summary>
     private const string DefaultRetryOn = "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes";
 
-    /// <param name="services">Services with an HTTP port numbered <paramref name="port"/>, in hostname order.</param>
+    /// <param name="services">Services with an HTTP or sniffed port numbered <paramref name="port"/>, in hostname order.</param>
     /// <param name="proxyNamespace">Short names (reviews, reviews.ns) resolve relative to the proxy's namespace.</param>
     public static RouteConfiguration Outbound(int port, IEnumerable<MeshService> services, string proxyNamespace)
     {
@@ -29,6 +29,17 @@ public static class RouteBuilder
         return config;
     }
 
+    /// <summary>
+    /// The route of a sniffed port's listener bound to one address (<c>HOST:PORT</c>): only that
+    /// service's virtual host, and no catch-all, as istiod 1.10 builds it.
+    /// </summary>
+    public static RouteConfiguration Sniffed(MeshService service, int port, string proxyNamespace) => new()
+    {
+        Name = MeshNames.SniffedRoute(service.Hostname, port),
+        ValidateClusters = false,
+        VirtualHosts = { ServiceVirtualHost(service, port, proxyNamespace) },
+    };
+
     public static VirtualHost ServiceVirtualHost(MeshService service, int port, string proxyNamespace)
     {
         var host = new VirtualHost { Name = MeshNames.VirtualHost(service.Hostname, port), IncludeRequestAttemptCount = true };
@@ -37,7 +48,11 @@ public static class RouteBuilder
         return host;
     }
 
-    /// <summary>Every name a client in <paramref name="proxyNamespace"/> may use for the service, with and without the port.</summary>
+    /// <summary>
+    /// Every name a client in <paramref name="proxyNamespace"/> may use for the service, with and
+    /// without the port, in istiod's order: the host name, the short names, for a headless service
+    /// the same with "*." in front, then the VIP (bracketed when IPv6).
+    /// </summary>
     public static IEnumerable<string> Domains(MeshService service, int port, string proxyNamespace)
     {
         var names = new List<string> { service.Hostname };
@@ -55,16 +70,24 @@ public static class RouteBuilder
             names.Add($"{name}.{ns}.svc");
         }
 
-        if (service.ClusterIp is not null)
+        var domains = names.SelectMany(n => new[] { n, $"{n}:{port}" }).ToList();
+
+        // Clients of a headless service address its pods by name (pod.service.ns...): istiod adds wildcards.
+        if (service.Resolution == MeshResolution.Passthrough)
         {
-            names.Add(service.ClusterIp);
+            domains.AddRange(domains.Select(d => $"*.{d}").ToList());
         }
 
-        foreach (var n in names)
+        if (service.ClusterIp is not null)
         {
-            yield return n;
-            yield return $"{n}:{port}";
+            // A Host header carries an IPv6 literal in brackets (RFC 3986), as istiod does from 1.12 on;
+            // istiod 1.10 left IPv6 VIPs out of the domains altogether.
+            var ip = service.ClusterIp.Contains(':', StringComparison.Ordinal) ? $"[{service.ClusterIp}]" : service.ClusterIp;
+            domains.Add(ip);
+            domains.Add($"{ip}:{port}");
         }
+
+        return domains;
     }
 
     public static Route DefaultRoute(string cluster) => new()

@@ -11,51 +11,65 @@ internal sealed class ServiceOutputs
 {
     private readonly MeshService _service;
     private readonly GenerationStats _stats;
-    private readonly Lazy<ImmutableArray<XdsResource>> _clusters;
-    private readonly Lazy<ImmutableArray<XdsResource>> _tcpListeners;
+    private readonly Lazy<ImmutableArray<XdsResource>> _sidecarClusters;
+    private readonly Lazy<ImmutableArray<XdsResource>> _routerClusters;
+    private readonly Lazy<ImmutableArray<XdsResource>> _grpcClusters;
     private readonly Lazy<ImmutableArray<XdsResource>> _grpcListeners;
     private readonly Lazy<ImmutableArray<XdsResource>> _grpcRoutes;
     private readonly object _endpointsGate = new();
     private (ImmutableArray<MeshEndpointSlice> Slices, ImmutableArray<XdsResource> Assignments)? _endpoints;
+    private (ImmutableArray<MeshEndpointSlice> Slices, ImmutableArray<XdsResource> Assignments)? _oneLocalityEndpoints;
 
-    public ServiceOutputs(MeshService service, GenerationStats stats)
+    public ServiceOutputs(MeshService service, GenerationStats stats, GenerationOptions options)
     {
         _service = service;
         _stats = stats;
-        _clusters = new(() => PerPort(port => XdsResource.Create(MeshNames.OutboundCluster(port.Port, service.Hostname), ClusterBuilder.Outbound(service, port))));
-        _tcpListeners = new(() =>
-        {
-            var listeners = service.Ports.Select(port => OutboundListenerBuilder.Tcp(service, port)).OfType<Envoy.Config.Listener.V3.Listener>().ToList();
-            stats.CountResources(listeners.Count);
-            return listeners.Select(l => XdsResource.Create(l.Name, l)).ToImmutableArray();
-        });
+        Lazy<ImmutableArray<XdsResource>> ClustersFor(ProxyKind kind) => new(() => PerPort(port => XdsResource.Create(
+            MeshNames.OutboundCluster(port.Port, service.Hostname),
+            ClusterBuilder.Outbound(service, port, kind, options.EnableEdsForHeadlessServices))));
+        _sidecarClusters = ClustersFor(ProxyKind.Sidecar);
+        _routerClusters = ClustersFor(ProxyKind.Router);
+        _grpcClusters = ClustersFor(ProxyKind.Grpc);
         _grpcListeners = new(() => PerPort(port => XdsResource.Create(MeshNames.GrpcTarget(service.Hostname, port.Port), GrpcBuilder.ApiListener(service, port))));
         _grpcRoutes = new(() => PerPort(port => XdsResource.Create(MeshNames.GrpcTarget(service.Hostname, port.Port), GrpcBuilder.Routes(service, port))));
     }
 
-    public ImmutableArray<XdsResource> Clusters => _clusters.Value;
-
-    /// <summary>The VIP_PORT listeners of the service's TCP ports.</summary>
-    public ImmutableArray<XdsResource> TcpListeners => _tcpListeners.Value;
+    /// <summary>The outbound clusters of the service's ports, of the type the kind of proxy gets (see <see cref="ClusterBuilder.Outbound"/>).</summary>
+    public ImmutableArray<XdsResource> Clusters(ProxyKind kind) => kind switch
+    {
+        ProxyKind.Sidecar => _sidecarClusters.Value,
+        ProxyKind.Grpc => _grpcClusters.Value,
+        _ => _routerClusters.Value,
+    };
 
     public ImmutableArray<XdsResource> GrpcListeners => _grpcListeners.Value;
 
     public ImmutableArray<XdsResource> GrpcRoutes => _grpcRoutes.Value;
 
     /// <summary>One assignment per port; rebuilt only when the service's slices changed.</summary>
-    public ImmutableArray<XdsResource> Endpoints(ImmutableArray<MeshEndpointSlice> slices)
+    /// <param name="oneLocality">All endpoints in one locality, for MOSN (see <see cref="EndpointBuilder.Build"/>).</param>
+    public ImmutableArray<XdsResource> Endpoints(ImmutableArray<MeshEndpointSlice> slices, bool oneLocality = false)
     {
         lock (_endpointsGate)
         {
-            if (_endpoints is { } cached && cached.Slices == slices)
+            var memo = oneLocality ? _oneLocalityEndpoints : _endpoints;
+            if (memo is { } cached && cached.Slices == slices)
             {
                 return cached.Assignments;
             }
 
             var assignments = PerPort(port => XdsResource.Create(
                 MeshNames.OutboundCluster(port.Port, _service.Hostname),
-                EndpointBuilder.Build(_service, port, slices)));
-            _endpoints = (slices, assignments);
+                EndpointBuilder.Build(_service, port, slices, oneLocality)));
+            if (oneLocality)
+            {
+                _oneLocalityEndpoints = (slices, assignments);
+            }
+            else
+            {
+                _endpoints = (slices, assignments);
+            }
+
             return assignments;
         }
     }

@@ -49,12 +49,17 @@ public sealed class MeshObjectTranslator
             }
 
             var target = port.TargetPort?.Value;
-            ports.Add(new MeshServicePort(name, port.Port, string.IsNullOrEmpty(target) ? null : target, MeshProtocols.Infer(name, port.AppProtocol, port.Protocol)));
+            ports.Add(new MeshServicePort(name, port.Port, string.IsNullOrEmpty(target) ? null : target, MeshProtocols.Infer(port.Port, port.Name, port.AppProtocol, port.Protocol)));
         }
 
         if (ports.Count > 1 && names.Contains(string.Empty))
         {
             return TranslationResult.Invalid($"{what}: every port must be named when there is more than one");
+        }
+
+        if (!TryServiceType(service.Spec?.Type, out var type))
+        {
+            return TranslationResult.Invalid($"{what}: type '{service.Spec?.Type}' is not one of ClusterIP, NodePort, LoadBalancer, ExternalName");
         }
 
         var clusterIp = service.Spec?.ClusterIP;
@@ -67,9 +72,52 @@ public sealed class MeshObjectTranslator
             return TranslationResult.Invalid($"{what}: clusterIP '{clusterIp}' is not an IP address");
         }
 
+        string? externalName = null;
+        if (type == MeshServiceType.ExternalName)
+        {
+            // Kubernetes' own validation: an ExternalName service has a DNS name and no cluster IP.
+            externalName = service.Spec?.ExternalName?.TrimEnd('.');
+            if (string.IsNullOrEmpty(externalName) || !IsDnsSubdomain(externalName))
+            {
+                return TranslationResult.Invalid($"{what}: type ExternalName needs externalName to be a DNS name (lowercase labels of letters, digits and '-', at most 253 characters)");
+            }
+
+            if (clusterIp is not null)
+            {
+                return TranslationResult.Invalid($"{what}: type ExternalName must not have a clusterIP");
+            }
+        }
+
         var selector = (service.Spec?.Selector ?? new Dictionary<string, string>()).ToImmutableSortedDictionary(StringComparer.Ordinal);
         var hostname = $"{key.Name}.{key.Namespace}.svc.{ClusterDomain}";
-        return TranslationResult.Ok(new MeshService(key, hostname, clusterIp, ports.ToImmutable(), selector));
+        return TranslationResult.Ok(new MeshService(key, hostname, clusterIp, ports.ToImmutable(), selector, type, externalName));
+    }
+
+    /// <summary>An absent type is ClusterIP, as the API server defaults it.</summary>
+    private static bool TryServiceType(string? value, out MeshServiceType type)
+    {
+        type = MeshServiceType.ClusterIP;
+        return string.IsNullOrEmpty(value) || (Enum.GetNames<MeshServiceType>().Contains(value, StringComparer.Ordinal) && Enum.TryParse(value, out type));
+    }
+
+    /// <summary>RFC 1123 subdomain, as Kubernetes validates spec.externalName.</summary>
+    private static bool IsDnsSubdomain(string name)
+    {
+        if (name.Length > 253)
+        {
+            return false;
+        }
+
+        foreach (var label in name.Split('.'))
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' ||
+                !label.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static TranslationResult TranslateEndpointSlice(V1EndpointSlice slice)

@@ -3,7 +3,10 @@ using System.Collections.Immutable;
 namespace ControlPlane.Mesh.Model;
 
 /// <summary>What a model update touched, so generation can redo only that and delivery push only what changed.</summary>
-/// <param name="Services">Services whose definition changed (added, modified or removed).</param>
+/// <param name="Services">
+/// Services whose definition changed (added, modified or removed), and headless services whose
+/// endpoints changed: their listeners depend on endpoints, so istiod pushes in full for them.
+/// </param>
 /// <param name="Endpoints">Services whose endpoints changed.</param>
 public sealed record MeshChange(bool Full, ImmutableHashSet<ObjectKey> Services, ImmutableHashSet<ObjectKey> Endpoints)
 {

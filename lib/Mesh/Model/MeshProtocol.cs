@@ -14,64 +14,71 @@ public enum MeshProtocol
     Redis,
     Mysql,
     Udp,
+    Thrift,
+
+    /// <summary>Not declared (Istio's <c>UnsupportedProtocol</c>): proxies detect HTTP on the connection and otherwise pass TCP.</summary>
+    Unsupported,
 }
 
 public static class MeshProtocols
 {
+    /// <summary>Ports where sniffing would break server-first protocols: istiod 1.10 makes them TCP when undeclared (SMTP, DNS, MySQL, MongoDB).</summary>
+    private static readonly HashSet<int> WellKnownServerFirstPorts = [25, 53, 3306, 27017];
+
     /// <summary>Protocols that Envoy routes through the HTTP connection manager.</summary>
     public static bool IsHttp(this MeshProtocol protocol) =>
         protocol is MeshProtocol.Http or MeshProtocol.Http2 or MeshProtocol.Grpc or MeshProtocol.GrpcWeb;
 
-    /// <summary>Protocols whose upstream connections must speak HTTP/2.</summary>
+    /// <summary>Protocols whose upstream connections must speak HTTP/2 (Istio's <c>IsHTTP2</c>, gRPC-Web included).</summary>
     public static bool IsHttp2(this MeshProtocol protocol) =>
-        protocol is MeshProtocol.Http2 or MeshProtocol.Grpc;
+        protocol is MeshProtocol.Http2 or MeshProtocol.Grpc or MeshProtocol.GrpcWeb;
+
+    /// <summary>Protocols proxied as plain TCP streams (Istio's <c>IsTCP</c>).</summary>
+    public static bool IsTcp(this MeshProtocol protocol) =>
+        protocol is MeshProtocol.Tcp or MeshProtocol.Https or MeshProtocol.Tls or MeshProtocol.Mongo or
+            MeshProtocol.Redis or MeshProtocol.Mysql or MeshProtocol.Thrift;
 
     /// <summary>
-    /// Istio's rule: appProtocol wins, else the port name's prefix up to the first '-'
-    /// ("http-web" is HTTP); UDP ports stay UDP; anything unrecognised is plain TCP.
+    /// Istio 1.10's rule (<c>kube.ConvertProtocol</c>): UDP ports are UDP; otherwise the
+    /// appProtocol, when set, replaces the port name; a name starting "grpc-web" is gRPC-Web, else
+    /// its prefix up to the first '-' names the protocol (case-insensitive). Anything unrecognised
+    /// is <see cref="MeshProtocol.Unsupported"/> (sniffed), except on well-known server-first ports,
+    /// where it is TCP.
     /// </summary>
-    public static MeshProtocol Infer(string? portName, string? appProtocol, string? transportProtocol)
+    /// <param name="port">The service port number.</param>
+    public static MeshProtocol Infer(int port, string? portName, string? appProtocol, string? transportProtocol)
     {
         if (string.Equals(transportProtocol, "UDP", StringComparison.OrdinalIgnoreCase))
         {
             return MeshProtocol.Udp;
         }
 
-        if (!string.IsNullOrEmpty(appProtocol) && TryParse(appProtocol, out var fromAppProtocol))
+        var name = appProtocol ?? portName ?? string.Empty;
+        if (name.StartsWith("grpc-web", StringComparison.OrdinalIgnoreCase))
         {
-            return fromAppProtocol;
+            return MeshProtocol.GrpcWeb;
         }
 
-        if (!string.IsNullOrEmpty(portName))
-        {
-            var dash = portName.IndexOf('-');
-            var prefix = dash < 0 ? portName : portName[..dash];
-            if (TryParse(prefix, out var fromName))
-            {
-                return fromName;
-            }
-        }
-
-        return MeshProtocol.Tcp;
+        var dash = name.IndexOf('-');
+        var protocol = Parse(dash < 0 ? name : name[..dash]);
+        return protocol == MeshProtocol.Unsupported && WellKnownServerFirstPorts.Contains(port) ? MeshProtocol.Tcp : protocol;
     }
 
-    private static bool TryParse(string value, out MeshProtocol protocol)
+    private static MeshProtocol Parse(string value) => value.ToLowerInvariant() switch
     {
-        protocol = value.ToLowerInvariant() switch
-        {
-            "http" => MeshProtocol.Http,
-            "http2" => MeshProtocol.Http2,
-            "grpc" => MeshProtocol.Grpc,
-            "grpc-web" => MeshProtocol.GrpcWeb,
-            "https" => MeshProtocol.Https,
-            "tls" => MeshProtocol.Tls,
-            "tcp" => MeshProtocol.Tcp,
-            "mongo" => MeshProtocol.Mongo,
-            "redis" => MeshProtocol.Redis,
-            "mysql" => MeshProtocol.Mysql,
-            "udp" => MeshProtocol.Udp,
-            _ => (MeshProtocol)(-1),
-        };
-        return (int)protocol >= 0;
-    }
+        "http" => MeshProtocol.Http,
+        // Istio's HTTP_PROXY is for Sidecar egress listeners; on a service port it is routed as HTTP.
+        "http_proxy" => MeshProtocol.Http,
+        "http2" => MeshProtocol.Http2,
+        "grpc" => MeshProtocol.Grpc,
+        "https" => MeshProtocol.Https,
+        "tls" => MeshProtocol.Tls,
+        "tcp" => MeshProtocol.Tcp,
+        "mongo" => MeshProtocol.Mongo,
+        "redis" => MeshProtocol.Redis,
+        "mysql" => MeshProtocol.Mysql,
+        "thrift" => MeshProtocol.Thrift,
+        "udp" => MeshProtocol.Udp,
+        _ => MeshProtocol.Unsupported,
+    };
 }

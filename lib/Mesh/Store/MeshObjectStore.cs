@@ -176,6 +176,16 @@ public sealed class MeshObjectStore
                 sliceKeys.OrderBy(k => k).Select(k => _slices[k]).ToImmutableArray());
         }
 
+        // A headless service's listeners are made from its endpoints (one per pod IP), so its
+        // endpoint changes are service changes: istiod pushes in full for them too.
+        foreach (var serviceKey in changedEndpoints)
+        {
+            if (services.TryGetValue(serviceKey, out var service) && service.Resolution == MeshResolution.Passthrough)
+            {
+                changedServices.Add(serviceKey);
+            }
+        }
+
         var meshChange = new MeshChange(false, changedServices.ToImmutable(), changedEndpoints.ToImmutableHashSet());
         if (meshChange.IsEmpty)
         {

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ControlPlane.XdsServer.Tests.Generation;
 
 /// <summary>
-/// One folder per case under golden/: input.yaml (the mesh), node.json (the proxy's Envoy node) and
+/// One folder per case under golden/: input.yaml (the mesh), node.json (the proxy's Envoy node),
+/// optionally options.json (GenerationOptions, e.g. {"enableEdsForHeadlessServices": true}) and
 /// the expected CDS, EDS, LDS and RDS as Envoy JSON. UPDATE_GOLDEN=1 rewrites the expectations.
 /// </summary>
 public sealed class GoldenTests
@@ -39,7 +40,7 @@ public sealed class GoldenTests
         store.Replace("golden", objects);
         var node = NodeParser.Parse(EnvoyTypeRegistry.Parser.Parse<Node>(File.ReadAllText(Path.Combine(dir, "node.json"))));
 
-        var config = new ConfigGenerator().Generate(store.Current, ProxyViews.For(node, store.Current));
+        var config = new ConfigGenerator(Options(dir)).Generate(store.Current, ProxyViews.For(node, store.Current));
 
         var update = Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1";
         foreach (var (file, set) in new[] { ("cds.json", config.Clusters), ("eds.json", config.Endpoints), ("lds.json", config.Listeners), ("rds.json", config.Routes) })
@@ -55,6 +56,15 @@ public sealed class GoldenTests
             File.Exists(path).Should().BeTrue($"{name}/{file} must exist (run with UPDATE_GOLDEN=1 to create it)");
             actual.Should().Be(File.ReadAllText(path), $"{name}/{file} is the expected output");
         }
+    }
+
+    /// <summary>The case's options.json (GenerationOptions, camelCase), if it has one.</summary>
+    private static GenerationOptions Options(string dir)
+    {
+        var path = Path.Combine(dir, "options.json");
+        return File.Exists(path)
+            ? System.Text.Json.JsonSerializer.Deserialize<GenerationOptions>(File.ReadAllText(path), new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow })!
+            : new GenerationOptions();
     }
 
     private static string Render(ResourceSet set) =>

@@ -99,6 +99,40 @@ public sealed class MosnSidecarTests : IAsyncLifetime
         mosn.Clusters.Should().ContainKey(Ratings, "MOSN never removes a cluster missing from a CDS response (docs/mosn.md)");
     }
 
+    [Fact]
+    public async Task A_tcp_service_does_not_kill_mosn()
+    {
+        await _server.WriteConfigAsync("db.yaml", Manifests.Join(
+            Manifests.Service("db", "default", "10.96.0.90", 19400, portName: "tcp-db"),
+            Manifests.EndpointSlice("db", "default", 19400, "tcp-db", "10.1.0.9")));
+        await Eventually.Until(() => _server.Cache.Current.Mesh.Services.Count == 3, "the TCP service to load");
+        await using var mosn = new MosnClient(_server.Channel, TestNodes.Mosn())
+        {
+            LocalAddresses = new HashSet<string> { "10.0.0.2" },
+            AppPorts = new HashSet<int> { 19400 },
+        };
+
+        await mosn.StartAsync();
+
+        await Eventually.Until(() => mosn.Listeners.ContainsKey("10.96.0.90_19400"), "the TCP service's listener to reach MOSN");
+        mosn.CrashReason.Should().BeNull("MOSN must not bind the service's VIP listener, nor a port the app holds");
+    }
+
+    [Fact]
+    public async Task Mosn_keeps_the_endpoints_of_every_zone()
+    {
+        await _server.WriteConfigAsync("reviews.yaml", Manifests.Join(
+            Manifests.Service("reviews", "default", "10.96.0.10", 9080),
+            Manifests.EndpointSliceNamed("reviews-a", "reviews", "default", 9080, "http", "10.1.0.1"),
+            Manifests.EndpointSliceNamed("reviews-b", "reviews", "default", 9080, "http", "10.1.1.1").Replace("zone: zone-a", "zone: zone-b", StringComparison.Ordinal)));
+        await using var mosn = Mosn();
+
+        await mosn.StartAsync();
+
+        await Eventually.Until(() => mosn.Hosts.TryGetValue(Reviews, out var hosts) && hosts.Count == 2, "both zones' endpoints to be in MOSN");
+        mosn.Hosts[Reviews].Should().BeEquivalentTo(["10.1.0.1:9080", "10.1.1.1:9080"]);
+    }
+
     private static IReadOnlyList<string> VirtualHostsOn9080(MosnClient mosn) =>
         mosn.Routes.TryGetValue("9080", out var routes) ? routes.VirtualHosts.Select(v => v.Name).ToList() : [];
 

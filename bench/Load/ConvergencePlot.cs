@@ -11,7 +11,7 @@ internal static class ConvergencePlot
     public static void Save(string path, IReadOnlyList<ScenarioResult> results, LoadOptions options, MeshShape shape)
     {
         var plot = new Plot();
-        foreach (var result in results.Where(r => r.Round == 0 && r.Kind != "floor-connect"))
+        foreach (var result in results.Where(r => r.Round == 0 && r.Kind is not ("floor-connect" or "floor-warmup")))
         {
             var received = result.LatenciesMs.Where(double.IsFinite).Order().ToArray();
             var label = $"{Label(result.Kind)} ({result.Converged}/{result.Proxies})";

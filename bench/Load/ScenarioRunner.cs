@@ -101,16 +101,17 @@ internal sealed class ScenarioRunner
         };
     }
 
-    /// <summary>Waits (at most <paramref name="limit"/>) until the server has used under 5% of a core for a second.</summary>
+    /// <summary>Waits (at most <paramref name="limit"/>) until the server has used under 5% of a core for half a second.</summary>
     public static async Task WaitQuietAsync(int serverPid, TimeSpan limit)
     {
+        var window = TimeSpan.FromMilliseconds(500);
         var clock = Stopwatch.StartNew();
         var cpu = ProcStat.CpuSeconds(serverPid) ?? 0;
         while (clock.Elapsed < limit)
         {
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Task.Delay(window);
             var now = ProcStat.CpuSeconds(serverPid) ?? cpu;
-            if (now - cpu < IdleCpuShare)
+            if (now - cpu < IdleCpuShare * window.TotalSeconds)
             {
                 return;
             }

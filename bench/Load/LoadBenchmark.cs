@@ -67,7 +67,7 @@ internal sealed class LoadBenchmark
                 {
                     _runner = new ScenarioRunner(proxies, progress, _options.IdleWindow);
                     server = await RunServerScenariosAsync(serverPath, writer, proxies);
-                    floor = await RunFloorAsync(proxies);
+                    floor = Runs("floor") ? await RunFloorAsync(proxies) : new FloorFigures(new int[XdsTypes.Count]);
                 });
 
             var report = LoadReport.Create(_options, _shape, machine, serverPath, server!, floor!, _results, proxies);
@@ -100,6 +100,9 @@ internal sealed class LoadBenchmark
             }
         }
     }
+
+    /// <summary>Whether the scenario kind was asked for (--scenarios); the connect storm always runs.</summary>
+    private bool Runs(string kind) => _options.Scenarios.Contains(kind);
 
     /// <summary>Spreads the delta proxies evenly: proxy i is delta when (i+1)·share passes a whole number.</summary>
     private bool IsDelta(int i) => Math.Floor((i + 1) * _options.DeltaShare) > Math.Floor(i * _options.DeltaShare);
@@ -135,7 +138,7 @@ internal sealed class LoadBenchmark
         await ScenarioRunner.WaitQuietAsync(pid, TimeSpan.FromSeconds(60));
         var connectedRss = ProcStat.RssBytes(pid) ?? 0;
 
-        for (var round = 0; round < _options.Rounds; round++)
+        for (var round = 0; round < _options.Rounds && Runs("eds"); round++)
         {
             var service = (int)((round * 7919L + 3) % _shape.Services);
             var ip = MeshShape.BenchmarkIp(1 + round);
@@ -145,7 +148,7 @@ internal sealed class LoadBenchmark
                 _options.Deadline));
         }
 
-        for (var round = 0; round < _options.Rounds; round++)
+        for (var round = 0; round < _options.Rounds && Runs("full"); round++)
         {
             var name = $"svc-add-{round}";
             var ns = _shape.Namespace(round);
@@ -163,7 +166,7 @@ internal sealed class LoadBenchmark
         }
 
         var routed = _shape.IstioServices();
-        for (var round = 0; round < _options.Rounds && routed.Count > 0; round++)
+        for (var round = 0; round < _options.Rounds && routed.Count > 0 && Runs("vs"); round++)
         {
             var service = routed[round % routed.Count];
             var changeRound = round + 1;
@@ -174,7 +177,7 @@ internal sealed class LoadBenchmark
         }
 
         var reconnectRss = new List<double>();
-        for (var round = 0; round < _options.ReconnectRounds; round++)
+        for (var round = 0; round < _options.ReconnectRounds && Runs("reconnect"); round++)
         {
             await Task.WhenAll(proxies.Select(p => p.DisconnectAsync()));
             await RunAsync(server, new ScenarioSpec("reconnect", $"reconnect storm #{round + 1} (old nonces)", round, all.Select(Expectation.Any).ToList(),

@@ -21,6 +21,19 @@ internal static class LoadCommand
         var plot = new Option<string?>("--plot") { Description = "Draw convergence over the N proxies as a PNG here." };
         var server = new Option<string?>("--server") { Description = "xds-server.dll to run (default: the one built with this benchmark)." };
         var workDir = new Option<string?>("--work-dir") { Description = "Keep the generated config here instead of a temporary folder." };
+        var scenarios = new Option<string[]>("--scenarios")
+        {
+            Description = $"Scenario kinds to run, comma-separated ({string.Join(',', LoadOptions.AllScenarios)}); the connect storm always runs, the floor needs full.",
+            DefaultValueFactory = _ => [string.Join(',', LoadOptions.AllScenarios)],
+        };
+        scenarios.Validators.Add(r =>
+        {
+            var unknown = r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).Where(k => !LoadOptions.AllScenarios.Contains(k)).ToList();
+            if (unknown.Count > 0)
+            {
+                r.AddError($"--scenarios: unknown {string.Join(", ", unknown)}; known: {string.Join(',', LoadOptions.AllScenarios)}");
+            }
+        });
         var logLevel = new Option<string>("--server-log-level") { Description = "The xds-server's --log-level.", DefaultValueFactory = _ => "Information" };
         services.Validators.Add(r => Positive(r, "--services"));
         endpoints.Validators.Add(r => Positive(r, "--endpoints"));
@@ -31,7 +44,7 @@ internal static class LoadCommand
             "Load benchmark of the xds-server: a generated mesh, N simulated Envoy sidecars over real gRPC, the scenarios of issue 10, and the fan-out floor. " +
             "Without --services this program runs the BenchmarkDotNet micro-benchmarks (--filter).")
         {
-            services, endpoints, proxies, namespaces, deltaShare, istioShare, rounds, reconnects, deadline, idle, json, plot, server, workDir, logLevel,
+            services, endpoints, proxies, namespaces, deltaShare, istioShare, rounds, reconnects, deadline, idle, json, plot, server, workDir, scenarios, logLevel,
         };
         root.SetAction(async (parse, _) => await new LoadBenchmark(new LoadOptions
         {
@@ -50,6 +63,7 @@ internal static class LoadCommand
             ServerPath = parse.GetValue(server),
             WorkDir = parse.GetValue(workDir),
             ServerLogLevel = parse.GetValue(logLevel)!,
+            Scenarios = parse.GetValue(scenarios)!.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries)).Append("storm").ToHashSet(),
         }).RunAsync());
         return root.Parse(args).InvokeAsync();
     }

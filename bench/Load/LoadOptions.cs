@@ -41,4 +41,10 @@ internal sealed record LoadOptions
     public string? WorkDir { get; init; }
 
     public string ServerLogLevel { get; init; } = "Information";
+
+    /// <summary>Every scenario kind there is; the connect storm always runs (the others need connected proxies).</summary>
+    public static readonly IReadOnlyList<string> AllScenarios = ["storm", "eds", "full", "vs", "reconnect", "floor"];
+
+    /// <summary>Scenario kinds to run; the floor needs the full push (it sends the same bytes).</summary>
+    public IReadOnlySet<string> Scenarios { get; init; } = AllScenarios.ToHashSet();
 }

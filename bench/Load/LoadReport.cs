@@ -86,6 +86,7 @@ internal sealed record LoadReport
                 IstioServices = shape.IstioServices().Count,
                 options.Rounds,
                 options.ReconnectRounds,
+                Scenarios = LoadOptions.AllScenarios.Where(options.Scenarios.Contains).ToList(),
                 DeadlineSeconds = options.Deadline.TotalSeconds,
                 IdleWindowSeconds = options.IdleWindow.TotalSeconds,
                 ServerPath = serverPath,

@@ -6,7 +6,8 @@ namespace ControlPlane.Benchmarks.Load;
 /// <summary>
 /// Runs a scenario round against the simulated proxies: starts a probe, makes the change, shows
 /// progress until every proxy has what the change brings, the deadline passes, or nothing arrives
-/// while the server stays idle for the idle window (the change brought no push), then measures.
+/// while the server stays idle for the idle window and no proxy waits to retry (the change brought
+/// no push), then measures.
 /// </summary>
 internal sealed class ScenarioRunner
 {
@@ -66,7 +67,7 @@ internal sealed class ScenarioRunner
             }
 
             var quietSince = Math.Max(Math.Max(probe.LastActivity, lastBusy), changed);
-            if (Stopwatch.GetElapsedTime(quietSince, now) > _idleWindow)
+            if (Stopwatch.GetElapsedTime(quietSince, now) > _idleWindow && SimulatedProxy.Retrying == 0)
             {
                 reason = "idle";
                 break;

@@ -16,7 +16,7 @@ internal sealed partial class SimulatedProxy
 {
     private readonly Node _node;
     private readonly TypeState[] _types = Enumerable.Range(0, XdsTypes.Count).Select(_ => new TypeState()).ToArray();
-    private GrpcChannel? _channel;
+    private static int _retrying;
     private CancellationTokenSource? _stop;
     private Task _loop = Task.CompletedTask;
     private bool _nodeSent;
@@ -34,7 +34,7 @@ internal sealed partial class SimulatedProxy
 
     public bool IsDelta { get; }
 
-    /// <summary>Streams that ended with an error other than our own cancellation.</summary>
+    /// <summary>Streams that failed (other than by our own cancellation); each was retried.</summary>
     public int Errors => Volatile.Read(ref _errors);
 
     public string? LastError { get; private set; }
@@ -43,31 +43,24 @@ internal sealed partial class SimulatedProxy
     /// Opens a new connection and stream to <paramref name="server"/>. <paramref name="resume"/>:
     /// re-send the subscriptions held from the previous stream; otherwise start afresh. In
     /// <paramref name="floor"/> mode the proxy only ACKs what it gets (the floor server sends filler).
+    /// A stream that fails is opened again on a new connection after a jittered exponential back-off
+    /// (0.5 s doubling to 30 s, as Envoy's xDS client), resuming what the proxy holds.
     /// </summary>
     public void Connect(Uri server, bool resume, bool floor = false)
     {
         _floor = floor;
-        _channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                // One connection per proxy, as each Envoy has; a stream window like Envoy's so flow control does not pace big pushes.
-                EnableMultipleHttp2Connections = false,
-                InitialHttp2StreamWindowSize = 16 * 1024 * 1024,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                ConnectTimeout = TimeSpan.FromSeconds(60),
-            },
-            MaxReceiveMessageSize = null,
-            MaxSendMessageSize = null,
-            DisposeHttpClient = true,
-        });
         _stop = new CancellationTokenSource();
         var token = _stop.Token;
-        var channel = _channel;
-        _loop = Task.Run(() => IsDelta ? RunDeltaAsync(channel, resume, token) : RunSotwAsync(channel, resume, token));
+        _loop = Task.Run(() => RunWithRetriesAsync(server, resume, token));
     }
 
-    /// <summary>Closes the stream and its connection, keeping what the proxy holds for a resumed stream.</summary>
+    /// <summary>Proxies waiting to retry a failed stream right now.</summary>
+    public static int Retrying => Volatile.Read(ref _retrying);
+
+    /// <summary>
+    /// Closes the stream and its connection, keeping what the proxy holds for a resumed stream. A
+    /// stream that does not close within 15 s of cancellation is counted as an error and left behind.
+    /// </summary>
     public async Task DisconnectAsync()
     {
         if (_stop is null)
@@ -76,34 +69,90 @@ internal sealed partial class SimulatedProxy
         }
 
         await _stop.CancelAsync();
-        await _loop;
-        _channel?.Dispose();
+        if (await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(15))) != _loop)
+        {
+            Fail("the stream did not close within 15 s of being cancelled");
+            _stop = null;
+            return;
+        }
+
         _stop.Dispose();
         _stop = null;
-        _channel = null;
     }
 
-    private async Task GuardAsync(Func<Task> stream, CancellationToken token)
+    private async Task RunWithRetriesAsync(Uri server, bool resume, CancellationToken token)
+    {
+        for (var attempt = 0; !token.IsCancellationRequested; attempt++)
+        {
+            using (var channel = NewChannel(server))
+            {
+                var ok = await GuardAsync(() => IsDelta ? RunDeltaAsync(channel, resume, token) : RunSotwAsync(channel, resume, token), token);
+                if (ok)
+                {
+                    return;
+                }
+            }
+
+            resume = true;
+            var ceiling = Math.Min(30_000, 500 * Math.Pow(2, Math.Min(attempt, 10)));
+            Interlocked.Increment(ref _retrying);
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling), token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _retrying);
+            }
+        }
+    }
+
+    private static GrpcChannel NewChannel(Uri server) => GrpcChannel.ForAddress(server, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler
+        {
+            // One connection per proxy, as each Envoy has; a stream window like Envoy's so flow control does not pace big pushes.
+            EnableMultipleHttp2Connections = false,
+            InitialHttp2StreamWindowSize = 16 * 1024 * 1024,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            ConnectTimeout = TimeSpan.FromSeconds(60),
+        },
+        MaxReceiveMessageSize = null,
+        MaxSendMessageSize = null,
+        DisposeHttpClient = true,
+    });
+
+    /// <summary>Runs one stream; false when it failed (and was counted), true when it ended because we closed it.</summary>
+    private async Task<bool> GuardAsync(Func<Task> stream, CancellationToken token)
     {
         try
         {
             await stream();
-            if (!token.IsCancellationRequested)
+            if (token.IsCancellationRequested)
             {
-                Fail("the server ended the stream");
+                return true;
             }
+
+            Fail("the server ended the stream");
+            return false;
         }
         catch (Exception) when (token.IsCancellationRequested)
         {
-            // We closed it.
+            return true;
         }
         catch (RpcException e)
         {
             Fail($"{e.StatusCode}: {e.Status.Detail}");
+            return false;
         }
-        catch (Exception e) when (e is IOException or HttpRequestException or FormatException or InvalidOperationException)
+        catch (Exception e)
         {
             Fail($"{e.GetType().Name}: {e.Message}");
+            return false;
         }
     }
 

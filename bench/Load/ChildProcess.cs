@@ -14,6 +14,7 @@ internal sealed class ChildProcess : IAsyncDisposable
     private readonly Dictionary<string, int> _ports = new(StringComparer.Ordinal);
     private readonly Queue<string> _tail = new();
     private readonly Task _reading;
+    private readonly Dictionary<string, int> _problems = new(StringComparer.Ordinal);
     private int _warnings;
     private int _errors;
 
@@ -35,6 +36,18 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>Error-level (and worse) events the process logged so far.</summary>
     public int Errors => Volatile.Read(ref _errors);
+
+    /// <summary>Warning and error events by message template (at most 20 templates), for telling what went wrong.</summary>
+    public IReadOnlyDictionary<string, int> Problems
+    {
+        get
+        {
+            lock (_problems)
+            {
+                return new Dictionary<string, int>(_problems);
+            }
+        }
+    }
 
     /// <summary>Starts <c>dotnet <paramref name="assembly"/> <paramref name="arguments"/></c>.</summary>
     public static ChildProcess Start(string name, string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
@@ -190,6 +203,15 @@ internal sealed class ChildProcess : IAsyncDisposable
                     case "Error" or "Fatal":
                         Interlocked.Increment(ref _errors);
                         break;
+                }
+
+                var template = $"{level.GetString()}: {(root.TryGetProperty("@mt", out var mt) ? mt.GetString() : "?")}";
+                lock (_problems)
+                {
+                    if (_problems.ContainsKey(template) || _problems.Count < 20)
+                    {
+                        _problems[template] = _problems.GetValueOrDefault(template) + 1;
+                    }
                 }
             }
 

@@ -203,6 +203,7 @@ internal sealed class LoadBenchmark
             reconnectRss,
             server.Warnings,
             server.Errors,
+            server.Problems,
             server.HasExited ? server.Tail() : null);
         return figures;
     }

@@ -100,6 +100,7 @@ internal sealed record LoadReport
                 RssAfterReconnectMb = server.RssAfterReconnectMb.Select(r => Math.Round(r, 1)).ToList(),
                 server.LoggedWarnings,
                 server.LoggedErrors,
+                server.LoggedProblems,
                 StreamErrors = proxies.Sum(p => p.Errors),
                 LastStreamError = proxies.Select(p => p.LastError).LastOrDefault(e => e is not null),
             },

@@ -6,7 +6,7 @@ namespace ControlPlane.Benchmarks.Load;
 /// <summary>
 /// Runs a scenario round against the simulated proxies: starts a probe, makes the change, shows
 /// progress until every proxy has what the change brings, the deadline passes, or nothing arrives
-/// while the server stays idle for the idle window and no proxy waits to retry (the change brought
+/// while the server stays idle for the idle window and no proxy is connecting or waiting to retry (the change brought
 /// no push), then measures.
 /// </summary>
 internal sealed class ScenarioRunner
@@ -67,7 +67,7 @@ internal sealed class ScenarioRunner
             }
 
             var quietSince = Math.Max(Math.Max(probe.LastActivity, lastBusy), changed);
-            if (Stopwatch.GetElapsedTime(quietSince, now) > _idleWindow && SimulatedProxy.Retrying == 0)
+            if (Stopwatch.GetElapsedTime(quietSince, now) > _idleWindow && SimulatedProxy.Retrying == 0 && SimulatedProxy.Connecting == 0)
             {
                 reason = "idle";
                 break;

@@ -11,4 +11,5 @@ internal sealed record ServerFigures(
     IReadOnlyList<double> RssAfterReconnectMb,
     int LoggedWarnings,
     int LoggedErrors,
+    IReadOnlyDictionary<string, int> LoggedProblems,
     string? CrashOutput);

@@ -38,6 +38,8 @@ internal sealed partial class SimulatedProxy
                 await requests.WriteAsync(new DeltaDiscoveryRequest { TypeUrl = XdsTypes.Urls[(int)XdsType.Cluster], Node = NodeOnce() });
             }
 
+            Opened();
+
             while (await call.ResponseStream.MoveNext(token))
             {
                 var response = call.ResponseStream.Current;

@@ -34,6 +34,8 @@ internal sealed partial class SimulatedProxy
                 await SendSotwAsync(requests, XdsType.Cluster);
             }
 
+            Opened();
+
             while (await call.ResponseStream.MoveNext(token))
             {
                 var response = call.ResponseStream.Current;

@@ -17,6 +17,8 @@ internal sealed partial class SimulatedProxy
     private readonly Node _node;
     private readonly TypeState[] _types = Enumerable.Range(0, XdsTypes.Count).Select(_ => new TypeState()).ToArray();
     private static int _retrying;
+    private static int _connecting;
+    private int _opening;
     private CancellationTokenSource? _stop;
     private Task _loop = Task.CompletedTask;
     private bool _nodeSent;
@@ -57,6 +59,9 @@ internal sealed partial class SimulatedProxy
     /// <summary>Proxies waiting to retry a failed stream right now.</summary>
     public static int Retrying => Volatile.Read(ref _retrying);
 
+    /// <summary>Proxies whose stream is not open yet (connecting, or its first request not yet sent).</summary>
+    public static int Connecting => Volatile.Read(ref _connecting);
+
     /// <summary>
     /// Closes the stream and its connection, keeping what the proxy holds for a resumed stream. A
     /// stream that does not close within 15 s of cancellation is counted as an error and left behind.
@@ -86,7 +91,10 @@ internal sealed partial class SimulatedProxy
         {
             using (var channel = NewChannel(server))
             {
+                Interlocked.Increment(ref _connecting);
+                _opening = 1;
                 var ok = await GuardAsync(() => IsDelta ? RunDeltaAsync(channel, resume, token) : RunSotwAsync(channel, resume, token), token);
+                Opened();
                 if (ok)
                 {
                     return;
@@ -153,6 +161,15 @@ internal sealed partial class SimulatedProxy
         {
             Fail($"{e.GetType().Name}: {e.Message}");
             return false;
+        }
+    }
+
+    /// <summary>The stream's first request went out (or the attempt ended): it no longer counts as connecting.</summary>
+    private void Opened()
+    {
+        if (Interlocked.Exchange(ref _opening, 0) == 1)
+        {
+            Interlocked.Decrement(ref _connecting);
         }
     }
 

@@ -77,6 +77,7 @@ internal sealed partial class SimulatedProxy
         if (await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(15))) != _loop)
         {
             Fail("the stream did not close within 15 s of being cancelled");
+            Opened();
             _stop = null;
             return;
         }

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Spectre.Console;
+
+namespace ControlPlane.Benchmarks.Load;
+
+/// <summary>
+/// Runs a scenario round against the simulated proxies: starts a probe, makes the change, shows
+/// progress until every proxy has what the change brings, the deadline passes, or nothing arrives
+/// while the server stays idle for the idle window and no proxy is connecting or waiting to retry (the change brought
+/// no push), then measures.
+/// </summary>
+internal sealed class ScenarioRunner
+{
+    /// <summary>Server CPU below this share of one core counts as idle.</summary>
+    private const double IdleCpuShare = 0.05;
+
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
+    private readonly IReadOnlyList<SimulatedProxy> _proxies;
+    private readonly ProgressContext _progress;
+    private readonly TimeSpan _idleWindow;
+
+    public ScenarioRunner(IReadOnlyList<SimulatedProxy> proxies, ProgressContext progress, TimeSpan idleWindow)
+    {
+        _proxies = proxies;
+        _progress = progress;
+        _idleWindow = idleWindow;
+    }
+
+    public int TotalErrors => _proxies.Sum(p => p.Errors);
+
+    /// <summary>Runs <paramref name="spec"/> measuring the server process <paramref name="serverPid"/>.</summary>
+    public async Task<ScenarioResult> RunAsync(ScenarioSpec spec, int serverPid)
+    {
+        var task = _progress.AddTask($"{Markup.Escape(spec.Title)}", maxValue: _proxies.Count);
+        var errorsBefore = TotalErrors;
+        var probe = new Probe(spec.Title, _proxies.Count, spec.Expectations);
+        var before = MeasuredProcess.Of(serverPid);
+        var clock = Stopwatch.StartNew();
+        probe.Start();
+        await spec.Change();
+        var changed = Stopwatch.GetTimestamp();
+
+        var reason = "converged";
+        var lastBusy = changed;
+        var cpuAt = (Time: Stopwatch.GetTimestamp(), Cpu: before.ServerCpu);
+        while (probe.Converged < _proxies.Count)
+        {
+            await Task.Delay(Tick);
+            task.Value = probe.Converged;
+            var now = Stopwatch.GetTimestamp();
+            var cpu = ProcStat.CpuSeconds(serverPid) ?? cpuAt.Cpu;
+            var interval = Stopwatch.GetElapsedTime(cpuAt.Time, now).TotalSeconds;
+            if (interval >= 0.25)
+            {
+                if ((cpu - cpuAt.Cpu) / interval > IdleCpuShare)
+                {
+                    lastBusy = now;
+                }
+
+                cpuAt = (now, cpu);
+            }
+
+            if (clock.Elapsed > spec.Deadline)
+            {
+                reason = "deadline";
+                break;
+            }
+
+            var quietSince = Math.Max(Math.Max(probe.LastActivity, lastBusy), changed);
+            if (Stopwatch.GetElapsedTime(quietSince, now) > _idleWindow && SimulatedProxy.Retrying == 0 && SimulatedProxy.Connecting == 0)
+            {
+                reason = "idle";
+                break;
+            }
+        }
+
+        probe.Stop();
+        var wall = clock.Elapsed.TotalSeconds;
+        var after = MeasuredProcess.Of(serverPid);
+        task.Value = probe.Converged;
+        task.Description = $"{Markup.Escape(spec.Title)} [grey]({probe.Converged}/{_proxies.Count}, {reason})[/]";
+        task.StopTask();
+        var server = after.ServerCpu - before.ServerCpu;
+        var generator = after.GeneratorCpu - before.GeneratorCpu;
+        return new ScenarioResult
+        {
+            Kind = spec.Kind,
+            Title = spec.Title,
+            Round = spec.Round,
+            Proxies = _proxies.Count,
+            Converged = probe.Converged,
+            EndReason = reason,
+            LatenciesMs = probe.LatenciesMs(),
+            WallSeconds = wall,
+            ServerCpuSeconds = server,
+            ServerRssMb = after.ServerRss / 1048576.0,
+            BytesByType = Enumerable.Range(0, XdsTypes.Count).Select(t => probe.BytesOf((XdsType)t)).ToArray(),
+            ResponsesByType = Enumerable.Range(0, XdsTypes.Count).Select(t => probe.ResponsesOf((XdsType)t)).ToArray(),
+            GeneratorCpuSeconds = generator,
+            OtherCpuSeconds = Math.Max(0, after.MachineBusy - before.MachineBusy - server - generator),
+            StreamErrors = TotalErrors - errorsBefore,
+        };
+    }
+
+    /// <summary>Waits (at most <paramref name="limit"/>) until the server has used under 5% of a core for half a second.</summary>
+    public static async Task WaitQuietAsync(int serverPid, TimeSpan limit)
+    {
+        var window = TimeSpan.FromMilliseconds(500);
+        var clock = Stopwatch.StartNew();
+        var cpu = ProcStat.CpuSeconds(serverPid) ?? 0;
+        while (clock.Elapsed < limit)
+        {
+            await Task.Delay(window);
+            var now = ProcStat.CpuSeconds(serverPid) ?? cpu;
+            if (now - cpu < IdleCpuShare * window.TotalSeconds)
+            {
+                return;
+            }
+
+            cpu = now;
+        }
+    }
+}

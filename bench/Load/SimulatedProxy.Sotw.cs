@@ -1,0 +1,128 @@
+using Envoy.Service.Discovery.V3;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace ControlPlane.Benchmarks.Load;
+
+/// <summary>The state-of-the-world stream of a simulated proxy.</summary>
+internal sealed partial class SimulatedProxy
+{
+    private Task RunSotwAsync(GrpcChannel channel, bool resume, CancellationToken token) => GuardAsync(
+        async () =>
+        {
+            using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(AdsMethods.StateOfTheWorld, null, new CallOptions(cancellationToken: token));
+            var requests = call.RequestStream;
+            _nodeSent = false;
+            if (resume && !_floor)
+            {
+                for (var type = 0; type < XdsTypes.Count; type++)
+                {
+                    if (_types[type].Requested)
+                    {
+                        await SendSotwAsync(requests, (XdsType)type);
+                    }
+                }
+            }
+            else
+            {
+                foreach (var state in _types)
+                {
+                    state.Reset();
+                }
+
+                _types[(int)XdsType.Cluster].Requested = true;
+                await SendSotwAsync(requests, XdsType.Cluster);
+            }
+
+            Opened();
+
+            while (await call.ResponseStream.MoveNext(token))
+            {
+                var response = call.ResponseStream.Current;
+                response.Probe?.Record(Identity.Index, response);
+                await OnSotwResponseAsync(requests, response);
+            }
+        },
+        token);
+
+    private async Task OnSotwResponseAsync(IClientStreamWriter<DiscoveryRequest> requests, XdsResponse response)
+    {
+        var state = _types[(int)response.Type];
+        state.Version = response.Version;
+        state.Nonce = response.Nonce;
+        if (_floor)
+        {
+            await SendSotwAsync(requests, response.Type);
+            return;
+        }
+
+        switch (response.Type)
+        {
+            case XdsType.Cluster:
+                // Envoy asks for the endpoints of new clusters before it ACKs the clusters.
+                await FollowSotwAsync(requests, XdsType.Endpoint, response.Names);
+                await SendSotwAsync(requests, XdsType.Cluster);
+                if (response.Names.Length == 0)
+                {
+                    await RequestListenersOnceAsync(requests);
+                }
+
+                break;
+            case XdsType.Endpoint:
+                await SendSotwAsync(requests, XdsType.Endpoint);
+                await RequestListenersOnceAsync(requests);
+                break;
+            case XdsType.Listener:
+                await FollowSotwAsync(requests, XdsType.Route, response.Names);
+                await SendSotwAsync(requests, XdsType.Listener);
+                break;
+            default:
+                await SendSotwAsync(requests, XdsType.Route);
+                break;
+        }
+    }
+
+    /// <summary>Subscribes <paramref name="type"/> to <paramref name="names"/> if they differ from what it asked for.</summary>
+    private async Task FollowSotwAsync(IClientStreamWriter<DiscoveryRequest> requests, XdsType type, string[] names)
+    {
+        var state = _types[(int)type];
+        if (names.Length == 0 || (state.Requested && (ReferenceEquals(state.Names, names) || state.Names.AsSpan().SequenceEqual(names))))
+        {
+            return;
+        }
+
+        state.Names = names;
+        state.Requested = true;
+        await SendSotwAsync(requests, type);
+    }
+
+    /// <summary>LDS follows once the initial clusters are warm (have their endpoints), as in Envoy.</summary>
+    private async Task RequestListenersOnceAsync(IClientStreamWriter<DiscoveryRequest> requests)
+    {
+        var listeners = _types[(int)XdsType.Listener];
+        if (!listeners.Requested)
+        {
+            listeners.Requested = true;
+            await SendSotwAsync(requests, XdsType.Listener);
+        }
+    }
+
+    /// <summary>A request (or ACK) of <paramref name="type"/> carrying the last version and nonce received and the subscribed names.</summary>
+    private Task SendSotwAsync(IClientStreamWriter<DiscoveryRequest> requests, XdsType type)
+    {
+        var state = _types[(int)type];
+        var request = new DiscoveryRequest
+        {
+            TypeUrl = XdsTypes.Urls[(int)type],
+            VersionInfo = state.Version,
+            ResponseNonce = state.Nonce,
+            Node = NodeOnce(),
+        };
+        if (!_floor)
+        {
+            request.ResourceNames.AddRange(state.Names);
+        }
+
+        return requests.WriteAsync(request);
+    }
+}

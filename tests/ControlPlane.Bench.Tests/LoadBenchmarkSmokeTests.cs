@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace ControlPlane.Bench.Tests;
+
+/// <summary>
+/// A small load run (50 proxies, 20 services) of the built benchmark, as a user runs it, so the
+/// benchmark never rots. Asserts that it ran every scenario and wrote the stable JSON keys with sane
+/// values and a PNG; never how fast anything was.
+/// </summary>
+public sealed class LoadBenchmarkSmokeTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public LoadBenchmarkSmokeTests(ITestOutputHelper output)
+    {
+        _output = output;
+    }
+
+    [Fact]
+    public async Task SmallRunWritesTheFiveKeysAndThePlot()
+    {
+        var folder = Directory.CreateTempSubdirectory("controlplane-bench-test-").FullName;
+        try
+        {
+            var json = Path.Combine(folder, "load.json");
+            var png = Path.Combine(folder, "load.png");
+            var (exitCode, output) = await RunAsync(
+                ["--services", "20", "--endpoints", "2", "--proxies", "50", "--rounds", "1", "--reconnect-rounds", "1", "--idle", "1", "--json", json, "--plot", png]);
+            _output.WriteLine(output);
+
+            exitCode.Should().Be(0);
+            using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+            var root = report.RootElement;
+            root.GetProperty("eds_p99_ms").GetDouble().Should().BeGreaterThan(0);
+            root.GetProperty("full_p99_ms").GetDouble().Should().BeGreaterThan(0);
+            root.GetProperty("rss_mb").GetDouble().Should().BeGreaterThan(0);
+            double.IsFinite(root.GetProperty("per_proxy_kb").GetDouble()).Should().BeTrue();
+            root.GetProperty("floor_ratio").GetDouble().Should().BeGreaterThan(0);
+            root.GetProperty("scenarios").EnumerateArray().Select(s => s.GetProperty("kind").GetString())
+                .Should().Contain(["storm", "eds", "full", "vs", "reconnect", "floor"]);
+            root.GetProperty("generator").GetProperty("cpu_seconds").GetDouble().Should().BeGreaterThan(0);
+            (await File.ReadAllBytesAsync(png)).Take(8).Should().Equal(0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A);
+            output.Should().Contain("eds_p99_ms");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> arguments)
+    {
+        var benchmark = typeof(LoadBenchmarkSmokeTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BenchmarkPath").Value!;
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(benchmark);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the load benchmark did not finish within 5 minutes:\n{await stdout}\n{await stderr}");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

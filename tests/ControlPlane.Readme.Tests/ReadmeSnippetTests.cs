@@ -38,6 +38,12 @@ public sealed class ReadmeSnippetTests(ITestOutputHelper output)
           --webhook-url https://127.0.0.1:9443/inject --webhook-config controlplane-local-injector
         """;
 
+    public const string BenchCommands = """
+        dotnet build -c Release ControlPlane.sln
+        dotnet bench/bin/Release/net10.0/ControlPlane.Benchmarks.dll --services 1000 --endpoints 5 --proxies 2000 \
+          --json load.json --plot load.png
+        """;
+
     public const string DataFlowDiagram = """
         sources ──► mesh model ──► generators ──► cache ──► ADS streams ──► proxies
         (files,     (immutable      (pure: model    (one config   (versions, nonces,
@@ -45,7 +51,7 @@ public sealed class ReadmeSnippetTests(ITestOutputHelper output)
                                      resources)      view)         and delta)
         """;
 
-    private static readonly string[] KnownShell = [RunCommand, TestCommand, ClusterTestCommand, InstallCommands, LocalRunCommands];
+    private static readonly string[] KnownShell = [RunCommand, TestCommand, ClusterTestCommand, InstallCommands, LocalRunCommands, BenchCommands];
 
     /// <summary>Generous: `dotnet run` first checks (and may redo) the build on a busy 2-core machine.</summary>
     private static readonly TimeSpan BuildAndStart = TimeSpan.FromMinutes(4);
@@ -332,6 +338,29 @@ public sealed class ReadmeSnippetTests(ITestOutputHelper output)
         injected.Expect("pod:/spec/containers/0/name=istio-proxy");
         injected.Expect("init:/args~\"-o\",\"6379\"");
         injected.Expect("app:/readinessProbe/httpGet={\"path\":\"/app-health/api/readyz\",\"port\":15020}");
+    }
+
+    /// <summary>
+    /// The load benchmark's command names the dll a Release build of the solution writes, with
+    /// options the tool takes; ControlPlane.Bench.Tests runs the same tool end to end at N=50.
+    /// </summary>
+    [Fact]
+    public async Task The_load_benchmark_command_names_the_built_tool_and_its_options()
+    {
+        var lines = ReadmeFile.Single(BenchCommands).Text.Replace("\\\n", " ", StringComparison.Ordinal).Split('\n');
+        Words(lines[0]).Should().Equal("dotnet", "build", "-c", "Release", "ControlPlane.sln");
+        var words = Words(lines[1]);
+        words[0].Should().Be("dotnet");
+        var built = ControlPlaneProcess.PathOf("ControlPlane.Benchmarks");
+        var expected = $"bench/bin/Release/{Path.GetFileName(Path.GetDirectoryName(built))}/{Path.GetFileName(built)}";
+        words[1].Should().Be(expected, "the README names the dll the bench project builds (its assembly name and target framework)");
+
+        var help = await ProcessRunner.RunAsync("dotnet", [built, "--help"], RepositoryRoot.Path, TimeSpan.FromMinutes(1));
+        help.Succeeded.Should().BeTrue(help.ToString());
+        foreach (var option in words[2..].Where(w => w.StartsWith("--", StringComparison.Ordinal)))
+        {
+            help.Output.Should().Contain(option, $"the load benchmark takes {option}");
+        }
     }
 
     private static bool IsKnown(ReadmeSnippet snippet) => snippet.Language switch

@@ -13,7 +13,11 @@ public sealed class AdsStreamContext
         Limiter = limiter;
         Options = options.Value;
         Logger = logger;
+        Prepared = new Wire.PreparedResponses(Options.ControlPlaneId);
     }
+
+    /// <summary>State-of-the-world responses serialized once for every stream that sends them.</summary>
+    public Wire.PreparedResponses Prepared { get; }
 
     public XdsCache Cache { get; }
 

@@ -1,3 +1,4 @@
+using ControlPlane.XdsServer.Delivery.Wire;
 using ControlPlane.XdsServer.Generation;
 using Envoy.Service.Discovery.V3;
 using Grpc.Core;
@@ -12,13 +13,13 @@ namespace ControlPlane.XdsServer.Delivery;
 /// whatever nonce it carries; an ACK only when it changes the names asked for; a NACK or a request
 /// answering an older response (stale nonce) never.
 /// </summary>
-internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse>
+internal sealed class SotwStream : AdsStream<DiscoveryRequest, OutgoingResponse>
 {
     private readonly Dictionary<string, SotwSubscription> _subscriptions = new(StringComparer.Ordinal);
     private DeliveryPolicy? _policy;
     private bool _endpointsAwaitClusterAck;
 
-    public SotwStream(AdsStreamContext context, IAsyncStreamReader<DiscoveryRequest> requests, IServerStreamWriter<DiscoveryResponse> responses, ServerCallContext call)
+    public SotwStream(AdsStreamContext context, IAsyncStreamReader<DiscoveryRequest> requests, IServerStreamWriter<OutgoingResponse> responses, ServerCallContext call)
         : base(context, requests, responses, call, "sotw")
     {
     }
@@ -56,8 +57,10 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse
         subscription.AnsweredNonce = request.ResponseNonce;
         if (request.ErrorDetail is not null)
         {
-            // The rejected version stays recorded as sent, so the same content is not pushed again.
+            // The rejected version stays recorded as sent, so the same content is not pushed again;
+            // the next push is whole, as the proxy kept what it held before.
             RecordNack(typeUrl, subscription.SentVersion, request.ResponseNonce, request.ErrorDetail);
+            subscription.SentSet = null;
         }
         else
         {
@@ -99,42 +102,66 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, DiscoveryResponse
             return;
         }
 
-        var config = await ConfigAsync(state);
-        var resources = Select(config.Of(typeUrl), subscription, IgnoresNames(typeUrl), out var unknown);
-        NoteUnknownNames(typeUrl, unknown);
-        var version = ResponseVersion.Of(resources);
-        if (isPush && version == subscription.SentVersion)
+        var set = (await ConfigAsync(state)).Of(typeUrl);
+        var (prepared, whole) = Prepare(set, subscription, isPush);
+        subscription.SentSet = whole;
+        if (prepared is null)
         {
             return;
         }
 
         var nonce = NextNonce();
-        var response = new DiscoveryResponse
-        {
-            TypeUrl = typeUrl,
-            VersionInfo = version,
-            Nonce = nonce,
-            ControlPlane = new Envoy.Config.Core.V3.ControlPlane { Identifier = Context.Options.ControlPlaneId },
-        };
-        foreach (var resource in resources)
-        {
-            response.Resources.Add(resource.Body);
-        }
-
-        subscription.SentVersion = version;
+        subscription.SentVersion = prepared.Version;
         subscription.SentNonce = nonce;
-        await SendAsync(response);
-        RecordSent(typeUrl, version, nonce, resources.Count, state, isPush);
+        await SendAsync(new OutgoingResponse(prepared, nonce));
+        RecordSent(typeUrl, prepared.Version, nonce, prepared.Count, state, isPush);
     }
 
-    private static List<XdsResource> Select(ResourceSet set, SotwSubscription subscription, bool everything, out List<string> unknown)
+    /// <summary>
+    /// What to send from <paramref name="set"/>: null when a push brings nothing new. When the proxy
+    /// wants the whole set, the response is shared with every stream of the view, and a push of EDS
+    /// or RDS carries only what changed since the set last sent. Also returns the whole set, if so.
+    /// </summary>
+    private (PreparedResponse? Response, ResourceSet? Whole) Prepare(ResourceSet set, SotwSubscription subscription, bool isPush)
     {
-        unknown = [];
-        if (everything || subscription.Wildcard)
+        var typeUrl = subscription.TypeUrl;
+        if (WantsAll(set, subscription))
         {
-            return set.Resources.Values.ToList();
+            var version = Context.Prepared.VersionOf(set);
+            if (isPush && version == subscription.SentVersion)
+            {
+                return (null, set);
+            }
+
+            var previous = subscription.SentSet;
+            return isPush && previous is not null && MaySendChangesOnly(typeUrl)
+                ? (Context.Prepared.Changes(typeUrl, previous, set), set)
+                : (Context.Prepared.Whole(typeUrl, set), set);
         }
 
+        var resources = Select(set, subscription, out var unknown);
+        NoteUnknownNames(typeUrl, unknown);
+        var named = ResponseVersion.Of(resources);
+        return isPush && named == subscription.SentVersion
+            ? (null, null)
+            : (new PreparedResponse(typeUrl, named, resources, Context.Options.ControlPlaneId), null);
+    }
+
+    /// <summary>True when the proxy asks for every resource of the set (the usual case for a sidecar).</summary>
+    private bool WantsAll(ResourceSet set, SotwSubscription subscription) =>
+        IgnoresNames(subscription.TypeUrl) || subscription.Wildcard ||
+        (subscription.Names.Count == set.Resources.Count && subscription.Names.All(name => set.Resources.ContainsKey(name)));
+
+    /// <summary>
+    /// State-of-the-world EDS and RDS responses need not be complete (xDS protocol, "Grouping
+    /// Resources into Responses"); CDS and LDS must be.
+    /// </summary>
+    private bool MaySendChangesOnly(string typeUrl) =>
+        typeUrl == TypeUrls.Endpoint || (typeUrl == TypeUrls.Route && Policy.PartialRoutes);
+
+    private static List<XdsResource> Select(ResourceSet set, SotwSubscription subscription, out List<string> unknown)
+    {
+        unknown = [];
         var selected = new List<XdsResource>(subscription.Names.Count);
         foreach (var name in subscription.Names.OrderBy(n => n, StringComparer.Ordinal))
         {

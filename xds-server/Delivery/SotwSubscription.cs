@@ -30,6 +30,12 @@ internal sealed class SotwSubscription
 
     public string? SentVersion { get; set; }
 
+    /// <summary>
+    /// The whole resource set the last response completed, when the proxy asked for all of it; a
+    /// push may then send only what changed since. Null after a NACK or a response by name.
+    /// </summary>
+    public ResourceSet? SentSet { get; set; }
+
     public string? SentNonce { get; set; }
 
     /// <summary>The nonce of the last response the proxy ACKed or NACKed.</summary>

@@ -220,6 +220,30 @@ public sealed class SotwConformanceTests : IAsyncLifetime
                 await s.ExpectAsync(Eds, Reviews, Ratings);
                 await s.AckAsync(Eds);
                 await s.Mesh.SetAsync("ratings", "10.1.0.6");
+                await s.ExpectAsync(Eds, Ratings);
+            }),
+        new("an endpoint change sends only the ClusterLoadAssignments that changed",
+            "Grouping Resources into Responses: in SotW only Listener and Cluster responses must be complete; others are grouped as in the incremental variants.",
+            async s =>
+            {
+                await s.RequestAsync(Eds, Reviews, Ratings);
+                await s.ExpectAsync(Eds, Reviews, Ratings);
+                await s.AckAsync(Eds);
+                await s.Mesh.SetAsync("reviews", "10.1.0.4");
+                var pushed = await s.ExpectAsync(Eds, Reviews);
+                await s.AckAsync(Eds);
+                await s.RequestAsync(Eds, Reviews, Ratings);
+                var whole = await s.ExpectAsync(Eds, Reviews, Ratings);
+                whole.VersionInfo.Should().Be(pushed.VersionInfo, "the partial response's version is that of everything the proxy then holds");
+            }),
+        new("after a NACK the next EDS push is complete",
+            "ACK/NACK: a NACK means the client kept what it held before, so a later update cannot build on the rejected one.",
+            async s =>
+            {
+                await s.RequestAsync(Eds, Reviews, Ratings);
+                await s.ExpectAsync(Eds, Reviews, Ratings);
+                await s.NackAsync(Eds);
+                await s.Mesh.SetAsync("reviews", "10.1.0.4");
                 await s.ExpectAsync(Eds, Reviews, Ratings);
             }),
         new("a request with no nonce on a known type is answered in full",

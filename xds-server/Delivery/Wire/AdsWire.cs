@@ -1,0 +1,81 @@
+using System.Buffers;
+using System.Text;
+using Envoy.Service.Discovery.V3;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace ControlPlane.XdsServer.Delivery.Wire;
+
+/// <summary>
+/// The ADS methods as this server binds them: the envoy.service.discovery.v3 wire format, with
+/// state-of-the-world responses written from prepared bytes instead of serialized per stream.
+/// </summary>
+public static class AdsWire
+{
+    public const string ServiceName = "envoy.service.discovery.v3.AggregatedDiscoveryService";
+
+    /// <summary>DiscoveryResponse.nonce: field 5, length-delimited.</summary>
+    private const byte NonceTag = (5 << 3) | 2;
+
+    public static Method<DiscoveryRequest, OutgoingResponse> StreamAggregatedResources { get; } = new(
+        MethodType.DuplexStreaming, ServiceName, "StreamAggregatedResources", MessageMarshaller(DiscoveryRequest.Parser), Marshallers.Create<OutgoingResponse>(Serialize, _ => throw new NotSupportedException("the server never reads responses")));
+
+    public static Method<DeltaDiscoveryRequest, DeltaDiscoveryResponse> DeltaAggregatedResources { get; } = new(
+        MethodType.DuplexStreaming, ServiceName, "DeltaAggregatedResources", MessageMarshaller(DeltaDiscoveryRequest.Parser), MessageMarshaller(DeltaDiscoveryResponse.Parser));
+
+    /// <summary>The wire bytes of <paramref name="response"/>, as a client receives them.</summary>
+    public static byte[] ToBytes(OutgoingResponse response)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        Write(response, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Serialize(OutgoingResponse response, SerializationContext context)
+    {
+        context.SetPayloadLength(Length(response));
+        Write(response, context.GetBufferWriter());
+        context.Complete();
+    }
+
+    private static int Length(OutgoingResponse response)
+    {
+        var nonceBytes = Encoding.UTF8.GetByteCount(response.Nonce);
+        return response.Prepared.Body.Length + 1 + CodedOutputStream.ComputeLengthSize(nonceBytes) + nonceBytes;
+    }
+
+    private static void Write(OutgoingResponse response, IBufferWriter<byte> writer)
+    {
+        writer.Write(response.Prepared.Body);
+        var nonceBytes = Encoding.UTF8.GetByteCount(response.Nonce);
+        var span = writer.GetSpan(1 + 5 + nonceBytes);
+        span[0] = NonceTag;
+        var length = WriteVarint(span[1..], (uint)nonceBytes);
+        Encoding.UTF8.GetBytes(response.Nonce, span[(1 + length)..]);
+        writer.Advance(1 + length + nonceBytes);
+    }
+
+    private static int WriteVarint(Span<byte> span, uint value)
+    {
+        var i = 0;
+        while (value >= 0x80)
+        {
+            span[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[i++] = (byte)value;
+        return i;
+    }
+
+    private static Marshaller<T> MessageMarshaller<T>(MessageParser<T> parser)
+        where T : IMessage<T> =>
+        Marshallers.Create<T>(
+            (message, context) =>
+            {
+                context.SetPayloadLength(message.CalculateSize());
+                message.WriteTo(context.GetBufferWriter());
+                context.Complete();
+            },
+            context => parser.ParseFrom(context.PayloadAsReadOnlySequence()));
+}

@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using ControlPlane.XdsServer.Generation;
+
+namespace ControlPlane.XdsServer.Delivery.Wire;
+
+/// <summary>
+/// Prepared state-of-the-world responses, shared by every stream that sends the same thing: a whole
+/// resource set, or what changed between two sets. Keyed by the sets themselves, so they go when the
+/// sets do; a set belongs to one proxy view's config and is shared by every proxy with that view.
+/// </summary>
+public sealed class PreparedResponses
+{
+    private readonly ConditionalWeakTable<ResourceSet, Entry> _entries = new();
+    private readonly string _controlPlaneId;
+
+    public PreparedResponses(string controlPlaneId)
+    {
+        _controlPlaneId = controlPlaneId;
+    }
+
+    /// <summary>The version of a whole set: what a proxy that holds it all ACKs.</summary>
+    public string VersionOf(ResourceSet set) => EntryOf(set).Version;
+
+    /// <summary>Every resource of <paramref name="set"/>.</summary>
+    public PreparedResponse Whole(string typeUrl, ResourceSet set)
+    {
+        var entry = EntryOf(set);
+        return entry.Whole ??= new PreparedResponse(typeUrl, entry.Version, set.Resources.Values.ToList(), _controlPlaneId);
+    }
+
+    /// <summary>
+    /// The resources of <paramref name="to"/> that <paramref name="from"/> lacks or holds at another
+    /// version, at <paramref name="to"/>'s version; null when there are none. For the types whose
+    /// state-of-the-world responses need not be complete (EDS, RDS: xDS protocol, "Grouping
+    /// Resources into Responses"), which istiod 1.10 also sends this way for endpoint changes.
+    /// </summary>
+    public PreparedResponse? Changes(string typeUrl, ResourceSet from, ResourceSet to)
+    {
+        var entry = EntryOf(to);
+        lock (entry)
+        {
+            if (entry.ChangesFrom.TryGetValue(from, out var cached))
+            {
+                return cached.Response;
+            }
+        }
+
+        var changed = to.Resources.Values.Where(r => from.Find(r.Name)?.Version != r.Version).ToList();
+        var response = changed.Count == 0 ? null : new PreparedResponse(typeUrl, entry.Version, changed, _controlPlaneId);
+        lock (entry)
+        {
+            entry.ChangesFrom.AddOrUpdate(from, new ChangeBox(response));
+        }
+
+        return response;
+    }
+
+    private Entry EntryOf(ResourceSet set) => _entries.GetValue(set, s => new Entry(ResponseVersion.Of(s.Resources.Values.ToList())));
+
+    private sealed class Entry(string version)
+    {
+        public string Version { get; } = version;
+
+        public PreparedResponse? Whole { get; set; }
+
+        public ConditionalWeakTable<ResourceSet, ChangeBox> ChangesFrom { get; } = new();
+    }
+
+    private sealed record ChangeBox(PreparedResponse? Response);
+}

@@ -29,6 +29,13 @@ public sealed class XdsServerOptions
     /// <summary>How many streams may prepare a push at the same time.</summary>
     public int MaxConcurrentPushes { get; set; } = 100;
 
+    /// <summary>
+    /// How many responses of <see cref="SendLimiter.LargeResponseBytes"/> or more may be being written
+    /// at once, across all streams: what bounds the server's write buffers during a push to thousands
+    /// of proxies. A proxy that reads slowly holds its slot at most <see cref="SendTimeout"/>.
+    /// </summary>
+    public int MaxConcurrentSends { get; set; } = 64;
+
     /// <summary>A proxy that takes no response for this long is disconnected.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

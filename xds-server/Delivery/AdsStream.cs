@@ -188,12 +188,18 @@ internal abstract class AdsStream<TRequest, TResponse>
 
     protected string NextNonce() => Interlocked.Increment(ref _nonce).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    protected async Task SendAsync(TResponse response)
+    /// <summary>
+    /// Writes a response of <paramref name="bytes"/> bytes, within the send timeout; a large one waits
+    /// for a write slot first (<see cref="SendLimiter"/>), so bursts do not buffer every proxy's
+    /// response at once.
+    /// </summary>
+    protected async Task SendAsync(TResponse response, int bytes)
     {
         using var timer = new CancellationTokenSource(Context.Options.SendTimeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(Cancellation, timer.Token);
         try
         {
+            using var slot = await Context.Sends.AcquireAsync(bytes, linked.Token);
             await _responses.WriteAsync(response, linked.Token);
         }
         catch (Exception e) when (timer.IsCancellationRequested && e is OperationCanceledException or IOException or InvalidOperationException)

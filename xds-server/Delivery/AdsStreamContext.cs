@@ -14,7 +14,14 @@ public sealed class AdsStreamContext
         Options = options.Value;
         Logger = logger;
         Prepared = new Wire.PreparedResponses(Options.ControlPlaneId);
+        Sends = new SendLimiter(Options.MaxConcurrentSends);
     }
+
+    /// <summary>Bounds how many large responses are being written at once.</summary>
+    public SendLimiter Sends { get; }
+
+    /// <summary>Subscription name sets, shared between streams that ask for the same names.</summary>
+    public NameSets NameSets { get; } = new();
 
     /// <summary>State-of-the-world responses serialized once for every stream that sends them.</summary>
     public Wire.PreparedResponses Prepared { get; }

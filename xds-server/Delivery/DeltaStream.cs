@@ -185,7 +185,7 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
 
         subscription.SentVersion = systemVersion;
         subscription.SentNonce = nonce;
-        await SendAsync(response);
+        await SendAsync(response, response.CalculateSize());
         RecordSent(typeUrl, systemVersion, nonce, updated.Count, state, isPush);
     }
 }

@@ -40,7 +40,7 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, OutgoingResponse>
             // The first request of this type on this stream, or one that answers nothing: it states
             // what the proxy wants and gets all of it. A nonce from a previous stream means nothing here.
             subscription ??= _subscriptions[typeUrl] = new SotwSubscription(typeUrl);
-            subscription.Update(request);
+            subscription.Update(request, Context.NameSets);
             await RespondAsync(subscription, Context.Cache.Current, isPush: false);
             return;
         }
@@ -68,7 +68,7 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, OutgoingResponse>
         }
 
         // A newer request supersedes the older one of its type, NACK or not: take its names.
-        if (subscription.Update(request) && !IgnoresNames(typeUrl))
+        if (subscription.Update(request, Context.NameSets) && !IgnoresNames(typeUrl))
         {
             await RespondAsync(subscription, Context.Cache.Current, isPush: false);
         }
@@ -113,7 +113,7 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, OutgoingResponse>
         var nonce = NextNonce();
         subscription.SentVersion = prepared.Version;
         subscription.SentNonce = nonce;
-        await SendAsync(new OutgoingResponse(prepared, nonce));
+        await SendAsync(new OutgoingResponse(prepared, nonce), prepared.Body.Length);
         RecordSent(typeUrl, prepared.Version, nonce, prepared.Count, state, isPush);
     }
 
@@ -150,7 +150,7 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, OutgoingResponse>
     /// <summary>True when the proxy asks for every resource of the set (the usual case for a sidecar).</summary>
     private bool WantsAll(ResourceSet set, SotwSubscription subscription) =>
         IgnoresNames(subscription.TypeUrl) || subscription.Wildcard ||
-        (subscription.Names.Count == set.Resources.Count && subscription.Names.All(name => set.Resources.ContainsKey(name)));
+        subscription.NamesFingerprint == Context.Prepared.KeysOf(set);
 
     /// <summary>
     /// State-of-the-world EDS and RDS responses need not be complete (xDS protocol, "Grouping

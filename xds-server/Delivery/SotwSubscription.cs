@@ -48,18 +48,23 @@ internal sealed class SotwSubscription
     /// Takes the names of <paramref name="request"/> as the whole subscription, as the xDS protocol's
     /// "How the client specifies what resources to return" says, and tells whether it changed.
     /// </summary>
-    public bool Update(DiscoveryRequest request)
+    public bool Update(DiscoveryRequest request, NameSets nameSets)
     {
-        var names = ImmutableHashSet.CreateRange(StringComparer.Ordinal, request.ResourceNames);
-        var explicitly = NamedExplicitly || names.Count > 0;
-        var wildcard = names.Contains("*") || (!explicitly && AllowsWildcard(TypeUrl));
-        names = names.Remove("*");
-        var changed = wildcard != Wildcard || !names.SetEquals(Names);
+        var requested = request.ResourceNames;
+        var explicitly = NamedExplicitly || requested.Count > 0;
+        var hasWildcard = requested.Contains("*");
+        var wildcard = hasWildcard || (!explicitly && AllowsWildcard(TypeUrl));
+        var (names, fingerprint) = nameSets.Intern(hasWildcard ? requested.Where(n => n != "*").ToList() : requested);
+        var changed = wildcard != Wildcard || fingerprint != NamesFingerprint;
         Wildcard = wildcard;
         Names = names;
+        NamesFingerprint = fingerprint;
         NamedExplicitly = explicitly;
         return changed;
     }
+
+    /// <summary>The fingerprint of <see cref="Names"/>: a stream asking for exactly a whole set is recognised by it.</summary>
+    public NameSetFingerprint NamesFingerprint { get; private set; }
 
     /// <summary>Only listeners and clusters have a wildcard; an empty EDS or RDS request asks for nothing.</summary>
     private static bool AllowsWildcard(string typeUrl) => typeUrl is TypeUrls.Cluster or TypeUrls.Listener;

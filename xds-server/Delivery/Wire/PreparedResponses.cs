@@ -18,6 +18,9 @@ public sealed class PreparedResponses
         _controlPlaneId = controlPlaneId;
     }
 
+    /// <summary>The fingerprint of the set's names, to recognise a subscription to all of them at once.</summary>
+    public NameSetFingerprint KeysOf(ResourceSet set) => EntryOf(set).Keys;
+
     /// <summary>The version of a whole set: what a proxy that holds it all ACKs.</summary>
     public string VersionOf(ResourceSet set) => EntryOf(set).Version;
 
@@ -55,11 +58,14 @@ public sealed class PreparedResponses
         return response;
     }
 
-    private Entry EntryOf(ResourceSet set) => _entries.GetValue(set, s => new Entry(ResponseVersion.Of(s.Resources.Values.ToList())));
+    private Entry EntryOf(ResourceSet set) =>
+        _entries.GetValue(set, s => new Entry(ResponseVersion.Of(s.Resources.Values.ToList()), NameSetFingerprint.Of(s.Resources.Keys)));
 
-    private sealed class Entry(string version)
+    private sealed class Entry(string version, NameSetFingerprint keys)
     {
         public string Version { get; } = version;
+
+        public NameSetFingerprint Keys { get; } = keys;
 
         public PreparedResponse? Whole { get; set; }
 

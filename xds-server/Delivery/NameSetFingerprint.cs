@@ -1,0 +1,48 @@
+namespace ControlPlane.XdsServer.Delivery;
+
+/// <summary>
+/// An order-independent digest of a set of resource names: how many, and two sums of per-name
+/// 64-bit hashes. Equal sets have equal fingerprints; unequal sets almost never do, and where they
+/// did, a proxy would be sent resources it did not ask for, which the xDS protocol tells clients to
+/// ignore.
+/// </summary>
+public readonly record struct NameSetFingerprint(int Count, ulong Sum, ulong MixedSum)
+{
+    public static NameSetFingerprint Of(IEnumerable<string> names)
+    {
+        var count = 0;
+        ulong sum = 0;
+        ulong mixed = 0;
+        foreach (var name in names)
+        {
+            var hash = Fnv1a(name);
+            count++;
+            sum += hash;
+            mixed += Mix(hash);
+        }
+
+        return new NameSetFingerprint(count, sum, mixed);
+    }
+
+    private static ulong Fnv1a(string value)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in value)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+
+    /// <summary>A bijective scramble (MurmurHash3's finalizer), so the second sum is not a function of the first.</summary>
+    private static ulong Mix(ulong h)
+    {
+        h ^= h >> 33;
+        h *= 0xff51afd7ed558ccdUL;
+        h ^= h >> 33;
+        h *= 0xc4ceb9fe1a85ec53UL;
+        h ^= h >> 33;
+        return h;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+
+namespace ControlPlane.XdsServer.Delivery;
+
+/// <summary>
+/// Shares equal subscription name sets between streams: 2,000 sidecars of one mesh subscribe to the
+/// same 1,000 EDS names, and each would otherwise hold its own copy. Sets are held weakly, so a
+/// set no stream uses any more is collected, whoever asked for it.
+/// </summary>
+public sealed class NameSets
+{
+    private readonly ConcurrentDictionary<NameSetFingerprint, WeakReference<ImmutableHashSet<string>>> _sets = new();
+    private int _sweepAt = 1024;
+
+    /// <summary>The shared set of these names (duplicates dropped) and its fingerprint.</summary>
+    public (ImmutableHashSet<string> Names, NameSetFingerprint Fingerprint) Intern(IReadOnlyCollection<string> names)
+    {
+        if (names.Count == 0)
+        {
+            return (ImmutableHashSet<string>.Empty, default);
+        }
+
+        var fingerprint = NameSetFingerprint.Of(names);
+        if (_sets.TryGetValue(fingerprint, out var held) && held.TryGetTarget(out var shared))
+        {
+            return (shared, fingerprint);
+        }
+
+        var set = ImmutableHashSet.CreateRange(StringComparer.Ordinal, names);
+        if (set.Count != names.Count)
+        {
+            // Duplicates: fingerprint the set itself, so equal sets still meet.
+            return Intern(set);
+        }
+
+        _sets[fingerprint] = new WeakReference<ImmutableHashSet<string>>(set);
+        SweepIfGrown();
+        return (set, fingerprint);
+    }
+
+    /// <summary>Sets held right now (for tests and metrics).</summary>
+    public int Count => _sets.Count;
+
+    private void SweepIfGrown()
+    {
+        if (_sets.Count < Volatile.Read(ref _sweepAt))
+        {
+            return;
+        }
+
+        foreach (var (key, reference) in _sets)
+        {
+            if (!reference.TryGetTarget(out _))
+            {
+                _sets.TryRemove(key, out _);
+            }
+        }
+
+        Volatile.Write(ref _sweepAt, Math.Max(1024, _sets.Count * 2));
+    }
+}

@@ -31,6 +31,6 @@ public class AdsService
     public virtual Task StreamAggregatedResources(IAsyncStreamReader<DiscoveryRequest> requestStream, IServerStreamWriter<OutgoingResponse> responseStream, ServerCallContext context) =>
         new SotwStream(_context, requestStream, responseStream, context).RunAsync();
 
-    public virtual Task DeltaAggregatedResources(IAsyncStreamReader<DeltaDiscoveryRequest> requestStream, IServerStreamWriter<DeltaDiscoveryResponse> responseStream, ServerCallContext context) =>
+    public virtual Task DeltaAggregatedResources(IAsyncStreamReader<DeltaDiscoveryRequest> requestStream, IServerStreamWriter<OutgoingResponse> responseStream, ServerCallContext context) =>
         new DeltaStream(_context, requestStream, responseStream, context).RunAsync();
 }

@@ -1,3 +1,4 @@
+using ControlPlane.XdsServer.Delivery.Wire;
 using ControlPlane.XdsServer.Generation;
 using Envoy.Service.Discovery.V3;
 using Grpc.Core;
@@ -11,11 +12,11 @@ namespace ControlPlane.XdsServer.Delivery;
 /// Subscription changes are honoured whatever the nonce; the nonce only pairs ACKs and NACKs with
 /// responses (xDS protocol, "Incremental xDS").
 /// </summary>
-internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse>
+internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, OutgoingResponse>
 {
     private readonly Dictionary<string, DeltaSubscription> _subscriptions = new(StringComparer.Ordinal);
 
-    public DeltaStream(AdsStreamContext context, IAsyncStreamReader<DeltaDiscoveryRequest> requests, IServerStreamWriter<DeltaDiscoveryResponse> responses, ServerCallContext call)
+    public DeltaStream(AdsStreamContext context, IAsyncStreamReader<DeltaDiscoveryRequest> requests, IServerStreamWriter<OutgoingResponse> responses, ServerCallContext call)
         : base(context, requests, responses, call, "delta")
     {
     }
@@ -42,7 +43,7 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
             // What the proxy still holds from before a reconnect is not sent again if unchanged.
             foreach (var (name, version) in request.InitialResourceVersions)
             {
-                subscription.Known[name] = version;
+                subscription.Held.Set(name, version);
             }
         }
 
@@ -50,21 +51,22 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
         // to hold them (it may have forgotten them), and one dropped from beside the wildcard is
         // confirmed as kept or removed.
         var settle = new HashSet<string>(StringComparer.Ordinal);
+        var subscribed = new List<string>();
+        var unsubscribed = new List<string>();
         foreach (var name in request.ResourceNamesSubscribe)
         {
             if (name == "*")
             {
                 subscription.Wildcard = true;
+                continue;
             }
-            else
-            {
-                subscription.Names.Add(name);
 
-                // On a reconnect, a name the proxy says it holds is sent only if its version differs.
-                if (!(first && request.InitialResourceVersions.ContainsKey(name)))
-                {
-                    settle.Add(name);
-                }
+            subscribed.Add(name);
+
+            // On a reconnect, a name the proxy says it holds is sent only if its version differs.
+            if (!(first && request.InitialResourceVersions.ContainsKey(name)))
+            {
+                settle.Add(name);
             }
         }
 
@@ -74,8 +76,9 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
             {
                 subscription.Wildcard = false;
             }
-            else if (subscription.Names.Remove(name))
+            else if (subscription.Names.Contains(name))
             {
+                unsubscribed.Add(name);
                 if (subscription.Wildcard)
                 {
                     settle.Add(name);
@@ -83,10 +86,12 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
                 else
                 {
                     // Forgotten by the proxy: a later subscribe must send it again.
-                    subscription.Known.Remove(name);
+                    subscription.Held.Remove(name);
                 }
             }
         }
+
+        subscription.ChangeNames(subscribed, unsubscribed, Context.NameSets);
 
         // A nonce on the first request of a type answers a previous stream's response: nothing here.
         if (!first && !string.IsNullOrEmpty(request.ResponseNonce))
@@ -121,19 +126,48 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
     {
         var typeUrl = subscription.TypeUrl;
         var set = (await ConfigAsync(state)).Of(typeUrl);
+        var wantsAll = subscription.Wildcard || subscription.NamesFingerprint == Context.Prepared.KeysOf(set);
+        var prepared = (settle is null || settle.Count == 0) && wantsAll && subscription.Held.Exactly is { } held
+            ? Context.Prepared.DeltaTransition(typeUrl, held, set)
+            : Difference(subscription, set, settle);
+        if (prepared is null && !force)
+        {
+            return;
+        }
 
+        prepared ??= PreparedResponse.Delta(typeUrl, Context.Prepared.VersionOf(set), [], [], Context.Options.ControlPlaneId);
+        if (wantsAll)
+        {
+            // Whatever it held before, the proxy now holds exactly the view's set, shared with others.
+            subscription.Held.Rebase(set);
+        }
+
+        var nonce = NextNonce();
+        subscription.SentVersion = prepared.Version;
+        subscription.SentNonce = nonce;
+        await SendAsync(new OutgoingResponse(prepared, nonce), prepared.Body.Length);
+        RecordSent(typeUrl, prepared.Version, nonce, prepared.Count, state, isPush);
+    }
+
+    /// <summary>
+    /// What this proxy lacks of <paramref name="set"/>, worked out for it alone (it holds something
+    /// other than a whole set, or asked for names); records what it will hold. Null when nothing.
+    /// </summary>
+    private PreparedResponse? Difference(DeltaSubscription subscription, ResourceSet set, IReadOnlySet<string>? settle)
+    {
+        var typeUrl = subscription.TypeUrl;
         var updated = new SortedDictionary<string, XdsResource>(StringComparer.Ordinal);
         var removed = new SortedSet<string>(StringComparer.Ordinal);
         IEnumerable<string> inScope = subscription.Wildcard ? set.Resources.Keys.Concat(subscription.Names) : subscription.Names;
         foreach (var name in inScope)
         {
-            if (set.Find(name) is { } resource && (!subscription.Known.TryGetValue(name, out var held) || held != resource.Version))
+            if (set.Find(name) is { } resource && (!subscription.Held.TryGet(name, out var held) || held != resource.Version))
             {
                 updated[name] = resource;
             }
         }
 
-        foreach (var name in subscription.Known.Keys)
+        foreach (var name in subscription.Held.Names)
         {
             if (set.Find(name) is null && subscription.InScope(name))
             {
@@ -156,36 +190,21 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, DeltaDiscov
         }
 
         NoteUnknownNames(typeUrl, unknown);
-
-        if (!force && updated.Count == 0 && removed.Count == 0)
+        if (updated.Count == 0 && removed.Count == 0)
         {
-            return;
+            return null;
         }
 
-        var nonce = NextNonce();
-        var systemVersion = state.Mesh.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var response = new DeltaDiscoveryResponse
-        {
-            TypeUrl = typeUrl,
-            Nonce = nonce,
-            SystemVersionInfo = systemVersion,
-            ControlPlane = new Envoy.Config.Core.V3.ControlPlane { Identifier = Context.Options.ControlPlaneId },
-            RemovedResources = { removed },
-        };
         foreach (var resource in updated.Values)
         {
-            response.Resources.Add(new Resource { Name = resource.Name, Version = resource.Version, Resource_ = resource.Body });
-            subscription.Known[resource.Name] = resource.Version;
+            subscription.Held.Set(resource.Name, resource.Version);
         }
 
         foreach (var name in removed)
         {
-            subscription.Known.Remove(name);
+            subscription.Held.Remove(name);
         }
 
-        subscription.SentVersion = systemVersion;
-        subscription.SentNonce = nonce;
-        await SendAsync(response, response.CalculateSize());
-        RecordSent(typeUrl, systemVersion, nonce, updated.Count, state, isPush);
+        return PreparedResponse.Delta(typeUrl, Context.Prepared.VersionOf(set), updated.Values, removed, Context.Options.ControlPlaneId);
     }
 }

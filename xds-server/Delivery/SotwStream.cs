@@ -144,7 +144,7 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, OutgoingResponse>
         var named = ResponseVersion.Of(resources);
         return isPush && named == subscription.SentVersion
             ? (null, null)
-            : (new PreparedResponse(typeUrl, named, resources, Context.Options.ControlPlaneId), null);
+            : (PreparedResponse.StateOfTheWorld(typeUrl, named, resources, Context.Options.ControlPlaneId), null);
     }
 
     /// <summary>True when the proxy asks for every resource of the set (the usual case for a sidecar).</summary>

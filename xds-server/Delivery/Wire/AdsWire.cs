@@ -8,7 +8,7 @@ namespace ControlPlane.XdsServer.Delivery.Wire;
 
 /// <summary>
 /// The ADS methods as this server binds them: the envoy.service.discovery.v3 wire format, with
-/// state-of-the-world responses written from prepared bytes instead of serialized per stream.
+/// responses written from prepared bytes (<see cref="PreparedResponse"/>) instead of serialized per stream.
 /// </summary>
 public static class AdsWire
 {
@@ -20,8 +20,8 @@ public static class AdsWire
     public static Method<DiscoveryRequest, OutgoingResponse> StreamAggregatedResources { get; } = new(
         MethodType.DuplexStreaming, ServiceName, "StreamAggregatedResources", MessageMarshaller(DiscoveryRequest.Parser), Marshallers.Create<OutgoingResponse>(Serialize, _ => throw new NotSupportedException("the server never reads responses")));
 
-    public static Method<DeltaDiscoveryRequest, DeltaDiscoveryResponse> DeltaAggregatedResources { get; } = new(
-        MethodType.DuplexStreaming, ServiceName, "DeltaAggregatedResources", MessageMarshaller(DeltaDiscoveryRequest.Parser), MessageMarshaller(DeltaDiscoveryResponse.Parser));
+    public static Method<DeltaDiscoveryRequest, OutgoingResponse> DeltaAggregatedResources { get; } = new(
+        MethodType.DuplexStreaming, ServiceName, "DeltaAggregatedResources", MessageMarshaller(DeltaDiscoveryRequest.Parser), Marshallers.Create<OutgoingResponse>(Serialize, _ => throw new NotSupportedException("the server never reads responses")));
 
     /// <summary>The wire bytes of <paramref name="response"/>, as a client receives them.</summary>
     public static byte[] ToBytes(OutgoingResponse response)

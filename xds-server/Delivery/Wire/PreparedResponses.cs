@@ -28,7 +28,7 @@ public sealed class PreparedResponses
     public PreparedResponse Whole(string typeUrl, ResourceSet set)
     {
         var entry = EntryOf(set);
-        return entry.Whole ??= new PreparedResponse(typeUrl, entry.Version, set.Resources.Values.ToList(), _controlPlaneId);
+        return entry.Whole ??= PreparedResponse.StateOfTheWorld(typeUrl, entry.Version, set.Resources.Values.ToList(), _controlPlaneId);
     }
 
     /// <summary>
@@ -49,10 +49,37 @@ public sealed class PreparedResponses
         }
 
         var changed = to.Resources.Values.Where(r => from.Find(r.Name)?.Version != r.Version).ToList();
-        var response = changed.Count == 0 ? null : new PreparedResponse(typeUrl, entry.Version, changed, _controlPlaneId);
+        var response = changed.Count == 0 ? null : PreparedResponse.StateOfTheWorld(typeUrl, entry.Version, changed, _controlPlaneId);
         lock (entry)
         {
             entry.ChangesFrom.AddOrUpdate(from, new ChangeBox(response));
+        }
+
+        return response;
+    }
+
+    /// <summary>
+    /// The delta response that takes a proxy holding exactly <paramref name="from"/> to holding
+    /// exactly <paramref name="to"/>: the resources that are new or at another version, and the names
+    /// that are gone; null when there are none.
+    /// </summary>
+    public PreparedResponse? DeltaTransition(string typeUrl, ResourceSet from, ResourceSet to)
+    {
+        var entry = EntryOf(to);
+        lock (entry)
+        {
+            if (entry.DeltaFrom.TryGetValue(from, out var cached))
+            {
+                return cached.Response;
+            }
+        }
+
+        var updated = to.Resources.Values.Where(r => from.Find(r.Name)?.Version != r.Version).ToList();
+        var removed = from.Resources.Keys.Where(name => to.Find(name) is null).ToList();
+        var response = updated.Count == 0 && removed.Count == 0 ? null : PreparedResponse.Delta(typeUrl, entry.Version, updated, removed, _controlPlaneId);
+        lock (entry)
+        {
+            entry.DeltaFrom.AddOrUpdate(from, new ChangeBox(response));
         }
 
         return response;
@@ -70,6 +97,8 @@ public sealed class PreparedResponses
         public PreparedResponse? Whole { get; set; }
 
         public ConditionalWeakTable<ResourceSet, ChangeBox> ChangesFrom { get; } = new();
+
+        public ConditionalWeakTable<ResourceSet, ChangeBox> DeltaFrom { get; } = new();
     }
 
     private sealed record ChangeBox(PreparedResponse? Response);

@@ -28,7 +28,7 @@ public class AdsService
         binder.AddMethod(AdsWire.DeltaAggregatedResources, service is null ? null : service.DeltaAggregatedResources);
     }
 
-    public virtual Task StreamAggregatedResources(IAsyncStreamReader<DiscoveryRequest> requestStream, IServerStreamWriter<OutgoingResponse> responseStream, ServerCallContext context) =>
+    public virtual Task StreamAggregatedResources(IAsyncStreamReader<SotwRequest> requestStream, IServerStreamWriter<OutgoingResponse> responseStream, ServerCallContext context) =>
         new SotwStream(_context, requestStream, responseStream, context).RunAsync();
 
     public virtual Task DeltaAggregatedResources(IAsyncStreamReader<DeltaDiscoveryRequest> requestStream, IServerStreamWriter<OutgoingResponse> responseStream, ServerCallContext context) =>

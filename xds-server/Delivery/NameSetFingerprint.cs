@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace ControlPlane.XdsServer.Delivery;
 
 /// <summary>
@@ -13,9 +15,11 @@ public readonly record struct NameSetFingerprint(int Count, ulong Sum, ulong Mix
         var count = 0;
         ulong sum = 0;
         ulong mixed = 0;
+        Span<byte> buffer = stackalloc byte[256];
         foreach (var name in names)
         {
-            var hash = Fnv1a(name);
+            var bytes = Encoding.UTF8.GetMaxByteCount(name.Length) <= buffer.Length ? buffer : new byte[Encoding.UTF8.GetByteCount(name)];
+            var hash = HashOf(bytes[..Encoding.UTF8.GetBytes(name, bytes)]);
             count++;
             sum += hash;
             mixed += Mix(hash);
@@ -24,19 +28,20 @@ public readonly record struct NameSetFingerprint(int Count, ulong Sum, ulong Mix
         return new NameSetFingerprint(count, sum, mixed);
     }
 
-    private static ulong Fnv1a(string value)
+    /// <summary>FNV-1a over a name's UTF-8 bytes, as they are on the wire.</summary>
+    internal static ulong HashOf(ReadOnlySpan<byte> utf8)
     {
         var hash = 14695981039346656037UL;
-        foreach (var c in value)
+        foreach (var b in utf8)
         {
-            hash = (hash ^ c) * 1099511628211UL;
+            hash = (hash ^ b) * 1099511628211UL;
         }
 
         return hash;
     }
 
     /// <summary>A bijective scramble (MurmurHash3's finalizer), so the second sum is not a function of the first.</summary>
-    private static ulong Mix(ulong h)
+    internal static ulong Mix(ulong h)
     {
         h ^= h >> 33;
         h *= 0xff51afd7ed558ccdUL;

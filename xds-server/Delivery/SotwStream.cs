@@ -13,22 +13,26 @@ namespace ControlPlane.XdsServer.Delivery;
 /// whatever nonce it carries; an ACK only when it changes the names asked for; a NACK or a request
 /// answering an older response (stale nonce) never.
 /// </summary>
-internal sealed class SotwStream : AdsStream<DiscoveryRequest, OutgoingResponse>
+internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
 {
     private readonly Dictionary<string, SotwSubscription> _subscriptions = new(StringComparer.Ordinal);
     private DeliveryPolicy? _policy;
     private bool _endpointsAwaitClusterAck;
 
-    public SotwStream(AdsStreamContext context, IAsyncStreamReader<DiscoveryRequest> requests, IServerStreamWriter<OutgoingResponse> responses, ServerCallContext call)
+    public SotwStream(AdsStreamContext context, IAsyncStreamReader<SotwRequest> requests, IServerStreamWriter<OutgoingResponse> responses, ServerCallContext call)
         : base(context, requests, responses, call, "sotw")
     {
     }
 
     private DeliveryPolicy Policy => _policy ??= DeliveryPolicy.For(Node);
 
-    protected override async Task OnRequestAsync(DiscoveryRequest request)
+    protected override async Task OnRequestAsync(SotwRequest request)
     {
-        IdentifyProxy(request.Node);
+        if (Connection.Node is null)
+        {
+            IdentifyProxy(request.Node);
+        }
+
         var typeUrl = request.TypeUrl;
         if (!CheckTypeUrl(typeUrl))
         {
@@ -55,11 +59,11 @@ internal sealed class SotwStream : AdsStream<DiscoveryRequest, OutgoingResponse>
         }
 
         subscription.AnsweredNonce = request.ResponseNonce;
-        if (request.ErrorDetail is not null)
+        if (request.ErrorDetail is { } error)
         {
             // The rejected version stays recorded as sent, so the same content is not pushed again;
             // the next push is whole, as the proxy kept what it held before.
-            RecordNack(typeUrl, subscription.SentVersion, request.ResponseNonce, request.ErrorDetail);
+            RecordNack(typeUrl, subscription.SentVersion, request.ResponseNonce, error);
             subscription.SentSet = null;
         }
         else

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using ControlPlane.XdsServer.Generation;
-using Envoy.Service.Discovery.V3;
+using ControlPlane.XdsServer.Delivery.Wire;
 
 namespace ControlPlane.XdsServer.Delivery;
 
@@ -18,6 +18,9 @@ internal sealed class SotwSubscription
     }
 
     public string TypeUrl { get; }
+
+    /// <summary>The fingerprint of the names as the last request listed them (duplicates and all).</summary>
+    private NameSetFingerprint _requested;
 
     /// <summary>"Everything": the proxy named "*", or (legacy) has never named anything (CDS and LDS only).</summary>
     public bool Wildcard { get; private set; }
@@ -47,18 +50,21 @@ internal sealed class SotwSubscription
     /// <summary>
     /// Takes the names of <paramref name="request"/> as the whole subscription, as the xDS protocol's
     /// "How the client specifies what resources to return" says, and tells whether it changed.
+    /// Names become strings only when their fingerprint differs from the last request's.
     /// </summary>
-    public bool Update(DiscoveryRequest request, NameSets nameSets)
+    public bool Update(SotwRequest request, NameSets nameSets)
     {
-        var requested = request.ResourceNames;
-        var explicitly = NamedExplicitly || requested.Count > 0;
-        var hasWildcard = requested.Contains("*");
-        var wildcard = hasWildcard || (!explicitly && AllowsWildcard(TypeUrl));
-        var (names, fingerprint) = nameSets.Intern(hasWildcard ? requested.Where(n => n != "*").ToList() : requested);
-        var changed = wildcard != Wildcard || fingerprint != NamesFingerprint;
+        var explicitly = NamedExplicitly || request.HasNames;
+        var wildcard = request.NamesWildcard || (!explicitly && AllowsWildcard(TypeUrl));
+        var namesChanged = request.NamesFingerprint != _requested;
+        if (namesChanged)
+        {
+            (Names, NamesFingerprint) = request.InternNames(nameSets);
+            _requested = request.NamesFingerprint;
+        }
+
+        var changed = wildcard != Wildcard || namesChanged;
         Wildcard = wildcard;
-        Names = names;
-        NamesFingerprint = fingerprint;
         NamedExplicitly = explicitly;
         return changed;
     }

@@ -17,8 +17,8 @@ public static class AdsWire
     /// <summary>DiscoveryResponse.nonce: field 5, length-delimited.</summary>
     private const byte NonceTag = (5 << 3) | 2;
 
-    public static Method<DiscoveryRequest, OutgoingResponse> StreamAggregatedResources { get; } = new(
-        MethodType.DuplexStreaming, ServiceName, "StreamAggregatedResources", MessageMarshaller(DiscoveryRequest.Parser), Marshallers.Create<OutgoingResponse>(Serialize, _ => throw new NotSupportedException("the server never reads responses")));
+    public static Method<SotwRequest, OutgoingResponse> StreamAggregatedResources { get; } = new(
+        MethodType.DuplexStreaming, ServiceName, "StreamAggregatedResources", Marshallers.Create<SotwRequest>((SotwRequest _, SerializationContext _) => throw new NotSupportedException("the server never writes requests"), (DeserializationContext context) => SotwRequest.Parse(context.PayloadAsNewBuffer())), Marshallers.Create<OutgoingResponse>(Serialize, _ => throw new NotSupportedException("the server never reads responses")));
 
     public static Method<DeltaDiscoveryRequest, OutgoingResponse> DeltaAggregatedResources { get; } = new(
         MethodType.DuplexStreaming, ServiceName, "DeltaAggregatedResources", MessageMarshaller(DeltaDiscoveryRequest.Parser), Marshallers.Create<OutgoingResponse>(Serialize, _ => throw new NotSupportedException("the server never reads responses")));

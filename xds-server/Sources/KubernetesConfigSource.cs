@@ -13,10 +13,12 @@ using Microsoft.Extensions.Options;
 namespace ControlPlane.XdsServer.Sources;
 
 /// <summary>
-/// Serves the cluster's live Services and EndpointSlices: one informer per kind feeds the store
-/// under the origin "kubernetes". An object that turns invalid keeps its last valid version.
-/// Pods, Namespaces and the Istio networking kinds are watched into a cache for their coming
-/// translation; readiness waits only for the kinds that feed config today.
+/// Serves the cluster's live Services, EndpointSlices, Pods and Istio networking objects: one
+/// informer per kind feeds the store, through the translator, under the origin "kubernetes". An
+/// object that turns invalid keeps its last valid version (its error is logged with the object's
+/// kind, namespace/name and field paths). Namespaces are watched into a cache for their coming use.
+/// Readiness waits for Services, EndpointSlices and Pods; not for the Istio kinds, whose CRDs a
+/// cluster may lack (their informers keep retrying meanwhile).
 /// </summary>
 public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
 {
@@ -25,7 +27,7 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
     private readonly MeshObjectTranslator _translator;
     private readonly ILogger<KubernetesConfigSource> _logger;
     private readonly IReadOnlyList<IResourceInformer> _informers;
-    private readonly IReadOnlyList<IResourceInformer> _cacheInformers;
+    private readonly IReadOnlyList<IResourceInformer> _otherInformers;
 
     public KubernetesConfigSource(IKubernetes client, MeshObjectStore store, MeshObjectTranslator translator, WatchedObjectCache cache, IOptions<ResourceInformerOptions> informerOptions, ILogger<KubernetesConfigSource> logger)
     {
@@ -34,24 +36,31 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
         _logger = logger;
         _informers =
         [
-            new ResourceInformer<V1Service, V1ServiceList>(KubernetesResourceClients.Services(client), OnEvent, informerOptions.Value, logger),
-            new ResourceInformer<V1EndpointSlice, V1EndpointSliceList>(KubernetesResourceClients.EndpointSlices(client), OnEvent, informerOptions.Value, logger),
+            new ResourceInformer<V1Service, V1ServiceList>(KubernetesResourceClients.Services(client), Handler<V1Service>("Service"), informerOptions.Value, logger),
+            new ResourceInformer<V1EndpointSlice, V1EndpointSliceList>(KubernetesResourceClients.EndpointSlices(client), Handler<V1EndpointSlice>("EndpointSlice"), informerOptions.Value, logger),
+            new ResourceInformer<V1Pod, V1PodList>(KubernetesResourceClients.Pods(client), Handler<V1Pod>(MeshPod.KindName), informerOptions.Value, logger),
         ];
-        var cached = new List<IResourceInformer>
+        var others = new List<IResourceInformer>
         {
-            new ResourceInformer<V1Pod, V1PodList>(KubernetesResourceClients.Pods(client), cache.HandlerFor<V1Pod>("Pod"), informerOptions.Value, logger),
             new ResourceInformer<V1Namespace, V1NamespaceList>(KubernetesResourceClients.Namespaces(client), cache.HandlerFor<V1Namespace>("Namespace"), informerOptions.Value, logger),
         };
         foreach (var (kind, plural) in IstioKinds.All)
         {
-            cached.Add(new ResourceInformer<IstioResource, IstioResourceList>(
+            var handler = Handler<IstioResource>(kind);
+            others.Add(new ResourceInformer<IstioResource, IstioResourceList>(
                 CustomResourceClients.Namespaced<IstioResource, IstioResourceList>(client, IstioKinds.Group, IstioKinds.Version, plural),
-                cache.HandlerFor<IstioResource>(kind),
+                (type, resource) =>
+                {
+                    // List items need not say what they are; the informer knows.
+                    resource.Kind = kind;
+                    resource.ApiVersion = $"{IstioKinds.Group}/{IstioKinds.Version}";
+                    handler(type, resource);
+                },
                 informerOptions.Value,
                 logger));
         }
 
-        _cacheInformers = cached;
+        _otherInformers = others;
     }
 
     public string Name => "kubernetes";
@@ -59,27 +68,32 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
     public bool IsSynced => _informers.All(i => i.HasSynced);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_informers.Concat(_cacheInformers).Select(i => i.RunAsync(stoppingToken)));
+        Task.WhenAll(_informers.Concat(_otherInformers).Select(i => i.RunAsync(stoppingToken)));
 
-    private void OnEvent<T>(InformerEventType type, T obj)
-        where T : IKubernetesObject<V1ObjectMeta>
-    {
-        var kind = obj is V1Service ? "Service" : "EndpointSlice";
-        var key = new ObjectKey(obj.Metadata.NamespaceProperty ?? "default", obj.Metadata.Name);
-        if (type == InformerEventType.Deleted)
+    private Action<InformerEventType, T> Handler<T>(string kind)
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        (type, obj) =>
         {
-            _store.Delete(Origin, kind, key);
-            return;
-        }
+            var key = new ObjectKey(obj.Metadata.NamespaceProperty ?? "default", obj.Metadata.Name);
+            if (type == InformerEventType.Deleted)
+            {
+                _store.Delete(Origin, kind, key);
+                return;
+            }
 
-        var result = _translator.Translate(obj);
-        if (result.Error is not null)
-        {
-            XdsMetrics.ConfigErrors.WithLabels(Name).Inc();
-            _logger.LogError("Ignoring invalid {Kind} {Namespace}/{Name} from the cluster (its last valid version, if any, stays served): {Reason}", kind, key.Namespace, key.Name, result.Error);
-            return;
-        }
+            var result = _translator.Translate(obj);
+            foreach (var warning in result.WarningsOrEmpty)
+            {
+                _logger.LogWarning("{Kind} {Namespace}/{Name} from the cluster: {Warning}", kind, key.Namespace, key.Name, warning);
+            }
 
-        _store.Upsert(Origin, result.Object!);
-    }
+            if (result.Error is not null)
+            {
+                XdsMetrics.ConfigErrors.WithLabels(Name).Inc();
+                _logger.LogError("Ignoring invalid {Kind} {Namespace}/{Name} from the cluster (its last valid version, if any, stays served): {Reason}", kind, key.Namespace, key.Name, result.Error);
+                return;
+            }
+
+            _store.Upsert(Origin, result.Object!);
+        };
 }

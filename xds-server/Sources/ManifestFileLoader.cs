@@ -1,16 +1,24 @@
 using ControlPlane.Mesh.Kubernetes;
 using ControlPlane.Mesh.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ControlPlane.XdsServer.Sources;
 
-/// <summary>Reads one manifest file into mesh objects, collecting a message for everything it skips.</summary>
+/// <summary>
+/// Reads one manifest file into mesh objects, collecting a message for everything it skips. What a
+/// valid object carries that is ignored (e.g. Istio fields the CRD schema does not know) is logged
+/// here as a warning naming the object and field.
+/// </summary>
 public sealed class ManifestFileLoader
 {
     private readonly MeshObjectTranslator _translator;
+    private readonly ILogger _logger;
 
-    public ManifestFileLoader(MeshObjectTranslator translator)
+    public ManifestFileLoader(MeshObjectTranslator translator, ILogger<ManifestFileLoader>? logger = null)
     {
         _translator = translator;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     public (List<MeshObject> Objects, List<string> Errors) Load(string text)
@@ -34,6 +42,11 @@ public sealed class ManifestFileLoader
             {
                 // A translator bug must cost one object, not the file or the process.
                 result = TranslationResult.Invalid($"{document.Describe()}: could not be translated: {e.Message}");
+            }
+
+            foreach (var warning in result.WarningsOrEmpty)
+            {
+                _logger.LogWarning("Config document {Document} (line {Line}): {Warning}", document.Index + 1, document.Line, warning);
             }
 
             if (result.Error is not null)

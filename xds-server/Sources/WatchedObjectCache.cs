@@ -7,8 +7,8 @@ using Prometheus;
 namespace ControlPlane.XdsServer.Sources;
 
 /// <summary>
-/// The watched objects the mesh model does not translate yet (Pods, Namespaces, the Istio networking
-/// kinds), kept current so that their translation needs no new watch.
+/// Watched objects the mesh model does not translate (today: Namespaces), kept current so that
+/// their use needs no new watch.
 /// </summary>
 public sealed class WatchedObjectCache
 {

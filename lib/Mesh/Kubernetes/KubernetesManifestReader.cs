@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ControlPlane.Mesh.Kubernetes.Istio;
 using k8s;
 using k8s.Models;
 
@@ -6,15 +7,13 @@ namespace ControlPlane.Mesh.Kubernetes;
 
 /// <summary>
 /// Reads multi-document Kubernetes YAML into KubernetesClient's typed models. Each document stands
-/// alone: a broken or unknown one is reported and the others are still read.
+/// alone: a broken or unknown one is reported and the others are still read. Knows Services,
+/// EndpointSlices, Pods and the Istio networking kinds (networking.istio.io v1alpha3 and v1beta1),
+/// whose documents are read as JSON (<see cref="YamlToJson"/>) into <see cref="IstioResource"/>.
 /// </summary>
 public static partial class KubernetesManifestReader
 {
-    private static readonly Dictionary<string, Func<string, IKubernetesObject>> KnownKinds = new(StringComparer.Ordinal)
-    {
-        ["v1/Service"] = yaml => KubernetesYaml.Deserialize<V1Service>(yaml),
-        ["discovery.k8s.io/v1/EndpointSlice"] = yaml => KubernetesYaml.Deserialize<V1EndpointSlice>(yaml),
-    };
+    private static readonly Dictionary<string, Func<string, IKubernetesObject>> KnownKinds = CreateKnownKinds();
 
     public static IReadOnlyList<ManifestDocument> Read(string text)
     {
@@ -64,6 +63,25 @@ public static partial class KubernetesManifestReader
         {
             return new ManifestDocument(index, line, null, $"invalid {header.Kind}: {Innermost(e)}");
         }
+    }
+
+    private static Dictionary<string, Func<string, IKubernetesObject>> CreateKnownKinds()
+    {
+        var kinds = new Dictionary<string, Func<string, IKubernetesObject>>(StringComparer.Ordinal)
+        {
+            ["v1/Service"] = yaml => KubernetesYaml.Deserialize<V1Service>(yaml),
+            ["discovery.k8s.io/v1/EndpointSlice"] = yaml => KubernetesYaml.Deserialize<V1EndpointSlice>(yaml),
+            ["v1/Pod"] = yaml => KubernetesYaml.Deserialize<V1Pod>(yaml),
+        };
+        foreach (var apiVersion in IstioObjectTranslator.ApiVersions)
+        {
+            foreach (var (kind, _) in IstioKinds.All)
+            {
+                kinds[$"{apiVersion}/{kind}"] = yaml => KubernetesJson.Deserialize<IstioResource>(YamlToJson.Convert(yaml)!.ToJsonString());
+            }
+        }
+
+        return kinds;
     }
 
     private static IEnumerable<(string Body, int Line)> Split(string text)

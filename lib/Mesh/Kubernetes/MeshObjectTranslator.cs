@@ -1,12 +1,16 @@
 using System.Collections.Immutable;
 using System.Net;
+using ControlPlane.Mesh.Kubernetes.Istio;
 using ControlPlane.Mesh.Model;
 using k8s;
 using k8s.Models;
 
 namespace ControlPlane.Mesh.Kubernetes;
 
-/// <summary>Validates Kubernetes objects and turns them into mesh model objects.</summary>
+/// <summary>
+/// Validates Kubernetes objects and turns them into mesh model objects: Services, EndpointSlices,
+/// Pods, and the Istio networking kinds (through <see cref="IstioObjectTranslator"/>).
+/// </summary>
 public sealed class MeshObjectTranslator
 {
     public const string ServiceNameLabel = "kubernetes.io/service-name";
@@ -22,6 +26,8 @@ public sealed class MeshObjectTranslator
     {
         V1Service service => TranslateService(service),
         V1EndpointSlice slice => TranslateEndpointSlice(slice),
+        V1Pod pod => TranslatePod(pod),
+        IstioResource resource => IstioObjectTranslator.Translate(resource),
         _ => TranslationResult.Invalid($"unsupported kind {obj.Kind} (apiVersion {obj.ApiVersion})"),
     };
 
@@ -173,6 +179,21 @@ public sealed class MeshObjectTranslator
         }
 
         return TranslationResult.Ok(new MeshEndpointSlice(key, serviceName, ports.ToImmutable(), endpoints.ToImmutable()));
+    }
+
+    /// <summary>A Pod's labels and IPs (status.podIPs, else status.podIP); a pod without an IP yet has none.</summary>
+    private static TranslationResult TranslatePod(V1Pod pod)
+    {
+        if (!TryKey(pod.Metadata, out var key, out var error))
+        {
+            return TranslationResult.Invalid($"Pod: {error}");
+        }
+
+        var ips = pod.Status?.PodIPs is { Count: > 0 } podIps
+            ? podIps.Select(ip => ip.Ip).Where(ip => !string.IsNullOrEmpty(ip)).ToImmutableArray()
+            : string.IsNullOrEmpty(pod.Status?.PodIP) ? ImmutableArray<string>.Empty : [pod.Status.PodIP];
+        var labels = ValueMap<string>.From(pod.Metadata.Labels ?? new Dictionary<string, string>());
+        return TranslationResult.Ok(new MeshPod(key, labels, ips));
     }
 
     private static bool TryKey(V1ObjectMeta? metadata, out ObjectKey key, out string error)

@@ -10,14 +10,20 @@ public sealed class MeshSnapshot
 {
     private readonly Lazy<ImmutableDictionary<string, ImmutableArray<ServiceInstance>>> _instancesByAddress;
 
+    /// <param name="istio">The Istio networking objects; none when null.</param>
+    /// <param name="pods">Pods by key; none when null.</param>
     public MeshSnapshot(
         long version,
         ImmutableSortedDictionary<ObjectKey, MeshService> services,
-        ImmutableDictionary<ObjectKey, ImmutableArray<MeshEndpointSlice>> slicesByService)
+        ImmutableDictionary<ObjectKey, ImmutableArray<MeshEndpointSlice>> slicesByService,
+        IstioObjects? istio = null,
+        ImmutableSortedDictionary<ObjectKey, MeshPod>? pods = null)
     {
         Version = version;
         Services = services;
         SlicesByService = slicesByService;
+        Istio = istio ?? IstioObjects.Empty;
+        Pods = pods ?? ImmutableSortedDictionary<ObjectKey, MeshPod>.Empty;
         _instancesByAddress = new Lazy<ImmutableDictionary<string, ImmutableArray<ServiceInstance>>>(IndexInstances);
     }
 
@@ -32,6 +38,24 @@ public sealed class MeshSnapshot
 
     /// <summary>EndpointSlices per service key, ordered by slice name.</summary>
     public ImmutableDictionary<ObjectKey, ImmutableArray<MeshEndpointSlice>> SlicesByService { get; }
+
+    /// <summary>The Istio networking objects, per kind, ordered by key.</summary>
+    public IstioObjects Istio { get; }
+
+    public ImmutableSortedDictionary<ObjectKey, MeshVirtualService> VirtualServices => Istio.VirtualServices;
+
+    public ImmutableSortedDictionary<ObjectKey, MeshDestinationRule> DestinationRules => Istio.DestinationRules;
+
+    public ImmutableSortedDictionary<ObjectKey, MeshServiceEntry> ServiceEntries => Istio.ServiceEntries;
+
+    public ImmutableSortedDictionary<ObjectKey, MeshWorkloadEntry> WorkloadEntries => Istio.WorkloadEntries;
+
+    public ImmutableSortedDictionary<ObjectKey, MeshGateway> Gateways => Istio.Gateways;
+
+    public ImmutableSortedDictionary<ObjectKey, MeshSidecar> Sidecars => Istio.Sidecars;
+
+    /// <summary>Pods by key (namespace/name): what EndpointSlice endpoints' <see cref="SliceEndpoint.PodName"/> refer to.</summary>
+    public ImmutableSortedDictionary<ObjectKey, MeshPod> Pods { get; }
 
     public ImmutableArray<MeshEndpointSlice> SlicesOf(ObjectKey service) =>
         SlicesByService.TryGetValue(service, out var slices) ? slices : ImmutableArray<MeshEndpointSlice>.Empty;

@@ -8,6 +8,8 @@ namespace ControlPlane.Mesh.Store;
 /// Every source (files, Kubernetes) writes here; every consumer reads the snapshots it publishes.
 /// Objects are kept per origin (a file, a cluster) so that a source can replace what it said wholesale.
 /// When two origins define the same object, the first origin in ordinal order wins, and it is logged.
+/// An object equal to the one the snapshot holds keeps the held instance (and makes no change), so
+/// unchanged objects keep their identity across snapshots.
 /// </summary>
 public sealed class MeshObjectStore
 {
@@ -15,6 +17,7 @@ public sealed class MeshObjectStore
     private readonly ILogger<MeshObjectStore> _logger;
     private readonly Dictionary<string, Dictionary<(string Kind, ObjectKey Key), MeshObject>> _byOrigin = new(StringComparer.Ordinal);
     private readonly Dictionary<ObjectKey, HashSet<ObjectKey>> _sliceKeysByService = new();
+    private readonly Dictionary<ObjectKey, HashSet<ObjectKey>> _sliceKeysByPod = new();
     private MeshSnapshot _current = MeshSnapshot.Empty;
     private ImmutableSortedDictionary<ObjectKey, MeshEndpointSlice> _slices = ImmutableSortedDictionary<ObjectKey, MeshEndpointSlice>.Empty;
     private ImmutableArray<Action<MeshSnapshot, MeshChange>> _subscribers = ImmutableArray<Action<MeshSnapshot, MeshChange>>.Empty;
@@ -94,12 +97,18 @@ public sealed class MeshObjectStore
             }
 
             (snapshot, meshChange) = Rebuild(touched);
-            if (meshChange.IsEmpty)
+            if (ReferenceEquals(snapshot, _current))
             {
                 return;
             }
 
             Volatile.Write(ref _current, snapshot);
+        }
+
+        // A Pod no endpoint names changes nothing proxies get: the snapshot holds it for later, quietly.
+        if (meshChange.IsEmpty)
+        {
+            return;
         }
 
         foreach (var subscriber in _subscribers)
@@ -114,12 +123,44 @@ public sealed class MeshObjectStore
         var slicesByService = _current.SlicesByService;
         var changedServices = ImmutableHashSet.CreateBuilder<ObjectKey>();
         var changedEndpoints = new HashSet<ObjectKey>();
+        var podEndpoints = new HashSet<ObjectKey>();
+        var changedConfig = ImmutableHashSet.CreateBuilder<ConfigKey>();
+        var istio = _current.Istio;
+        var pods = _current.Pods;
 
         foreach (var (kind, key) in touched)
         {
             var winner = Resolve(kind, key);
+            if (IstioObjects.Kinds.Contains(kind))
+            {
+                var oldConfig = istio.Find(kind, key);
+                if (!ReferenceEquals(oldConfig, winner) && !Equals(oldConfig, winner))
+                {
+                    istio = istio.With(kind, key, winner as MeshIstioObject);
+                    changedConfig.Add(new ConfigKey(kind, key));
+                }
+
+                continue;
+            }
+
             switch (kind)
             {
+                case MeshPod.KindName:
+                    pods.TryGetValue(key, out var oldPod);
+                    if (ReferenceEquals(oldPod, winner) || Equals(oldPod, winner))
+                    {
+                        continue;
+                    }
+
+                    pods = winner is MeshPod pod ? pods.SetItem(key, pod) : pods.Remove(key);
+                    // Its labels choose the subsets of the endpoints that name it.
+                    foreach (var sliceKey in _sliceKeysByPod.GetValueOrDefault(key) ?? [])
+                    {
+                        podEndpoints.Add(_slices[sliceKey].ServiceKey);
+                    }
+
+                    break;
+
                 case "Service":
                     services.TryGetValue(key, out var oldService);
                     if (ReferenceEquals(oldService, winner) || Equals(oldService, winner))
@@ -142,6 +183,7 @@ public sealed class MeshObjectStore
                     {
                         _slices = _slices.Remove(key);
                         _sliceKeysByService[oldSlice.ServiceKey].Remove(key);
+                        IndexPods(oldSlice, add: false);
                         changedEndpoints.Add(oldSlice.ServiceKey);
                     }
 
@@ -154,6 +196,7 @@ public sealed class MeshObjectStore
                         }
 
                         sliceKeys.Add(key);
+                        IndexPods(slice, add: true);
                         changedEndpoints.Add(slice.ServiceKey);
                     }
 
@@ -186,13 +229,42 @@ public sealed class MeshObjectStore
             }
         }
 
-        var meshChange = new MeshChange(false, changedServices.ToImmutable(), changedEndpoints.ToImmutableHashSet());
-        if (meshChange.IsEmpty)
+        // Pod label changes are endpoint changes only: no listener depends on labels.
+        changedEndpoints.UnionWith(podEndpoints);
+        var meshChange = new MeshChange(false, changedServices.ToImmutable(), changedEndpoints.ToImmutableHashSet()) { Config = changedConfig.ToImmutable() };
+        if (meshChange.IsEmpty && ReferenceEquals(pods, _current.Pods))
         {
             return (_current, meshChange);
         }
 
-        return (new MeshSnapshot(_current.Version + 1, services, slicesByService), meshChange);
+        return (new MeshSnapshot(_current.Version + 1, services, slicesByService, istio, pods), meshChange);
+    }
+
+    /// <summary>Remembers which slices name each pod, so that a pod's change finds the services it backs.</summary>
+    private void IndexPods(MeshEndpointSlice slice, bool add)
+    {
+        foreach (var endpoint in slice.Endpoints)
+        {
+            if (endpoint.PodName is not { } podName)
+            {
+                continue;
+            }
+
+            var podKey = new ObjectKey(slice.Key.Namespace, podName);
+            if (add)
+            {
+                if (!_sliceKeysByPod.TryGetValue(podKey, out var keys))
+                {
+                    _sliceKeysByPod[podKey] = keys = new HashSet<ObjectKey>();
+                }
+
+                keys.Add(slice.Key);
+            }
+            else if (_sliceKeysByPod.TryGetValue(podKey, out var keys) && keys.Remove(slice.Key) && keys.Count == 0)
+            {
+                _sliceKeysByPod.Remove(podKey);
+            }
+        }
     }
 
     private MeshObject? Resolve(string kind, ObjectKey key)

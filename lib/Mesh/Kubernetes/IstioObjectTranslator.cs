@@ -41,7 +41,13 @@ public static class IstioObjectTranslator
             return TranslationResult.Invalid($"unsupported kind {resource.Kind} (apiVersion {resource.ApiVersion})");
         }
 
-        var key = new ObjectKey(string.IsNullOrEmpty(resource.Metadata.NamespaceProperty) ? "default" : resource.Metadata.NamespaceProperty, resource.Metadata.Name);
+        var ns = string.IsNullOrEmpty(resource.Metadata.NamespaceProperty) ? "default" : resource.Metadata.NamespaceProperty;
+        if ((KubernetesNames.Namespace(ns) ?? KubernetesNames.ObjectName(resource.Metadata.Name) ?? KubernetesNames.Labels(resource.Metadata.Labels, "metadata.labels")) is { } problem)
+        {
+            return TranslationResult.Invalid($"{resource.Kind} {KubernetesNames.Quote(ns)}/{KubernetesNames.Quote(resource.Metadata.Name)}: {problem}");
+        }
+
+        var key = new ObjectKey(ns, resource.Metadata.Name);
         var created = resource.Metadata.CreationTimestamp is { } time ? DateTime.SpecifyKind(time.ToUniversalTime(), DateTimeKind.Utc) : (DateTime?)null;
         return translate(key, created, resource.Spec);
     }

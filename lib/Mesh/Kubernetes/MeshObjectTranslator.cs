@@ -33,28 +33,45 @@ public sealed class MeshObjectTranslator
 
     private TranslationResult TranslateService(V1Service service)
     {
-        if (!TryKey(service.Metadata, out var key, out var error))
+        if (!TryKey(service.Metadata, n => KubernetesNames.ServiceName(n), out var key, out var error))
         {
             return TranslationResult.Invalid($"Service: {error}");
         }
 
         var what = $"Service {key}";
+        if (KubernetesNames.Labels(service.Spec?.Selector, "spec.selector") is { } selectorError)
+        {
+            return TranslationResult.Invalid($"{what}: {selectorError}");
+        }
+
         var ports = ImmutableArray.CreateBuilder<MeshServicePort>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
         foreach (var port in service.Spec?.Ports ?? [])
         {
+            var field = $"spec.ports[{index++}]";
             if (port.Port is < 1 or > 65535)
             {
                 return TranslationResult.Invalid($"{what}: port {port.Port} is out of range 1-65535");
             }
 
             var name = port.Name ?? string.Empty;
+            if (KubernetesNames.PortName(name, $"{field}.name") is { } nameError)
+            {
+                return TranslationResult.Invalid($"{what}: {nameError}");
+            }
+
             if (!names.Add(name))
             {
                 return TranslationResult.Invalid($"{what}: port name '{name}' is used twice");
             }
 
             var target = port.TargetPort?.Value;
+            if (!string.IsNullOrEmpty(target) && !int.TryParse(target, out _) && KubernetesNames.IanaServiceName(target, $"{field}.targetPort") is { } targetError)
+            {
+                return TranslationResult.Invalid($"{what}: {targetError}");
+            }
+
             ports.Add(new MeshServicePort(name, port.Port, string.IsNullOrEmpty(target) ? null : target, MeshProtocols.Infer(port.Port, port.Name, port.AppProtocol, port.Protocol)));
         }
 
@@ -128,7 +145,7 @@ public sealed class MeshObjectTranslator
 
     private static TranslationResult TranslateEndpointSlice(V1EndpointSlice slice)
     {
-        if (!TryKey(slice.Metadata, out var key, out var error))
+        if (!TryKey(slice.Metadata, n => KubernetesNames.ObjectName(n), out var key, out var error))
         {
             return TranslationResult.Invalid($"EndpointSlice: {error}");
         }
@@ -137,6 +154,11 @@ public sealed class MeshObjectTranslator
         if (slice.Metadata.Labels is null || !slice.Metadata.Labels.TryGetValue(ServiceNameLabel, out var serviceName) || string.IsNullOrEmpty(serviceName))
         {
             return TranslationResult.Invalid($"{what}: label {ServiceNameLabel} is required to tie it to a Service");
+        }
+
+        if (KubernetesNames.ServiceName(serviceName, $"metadata.labels[{ServiceNameLabel}]") is { } serviceError)
+        {
+            return TranslationResult.Invalid($"{what}: {serviceError}");
         }
 
         if (slice.AddressType is not ("IPv4" or "IPv6"))
@@ -150,6 +172,11 @@ public sealed class MeshObjectTranslator
             if (port.Port is not (>= 1 and <= 65535))
             {
                 return TranslationResult.Invalid($"{what}: port '{port.Name}' has number {port.Port?.ToString() ?? "(none)"}, outside 1-65535");
+            }
+
+            if (KubernetesNames.PortName(port.Name ?? string.Empty, $"ports[{ports.Count}].name") is { } portError)
+            {
+                return TranslationResult.Invalid($"{what}: {portError}");
             }
 
             ports.Add(new SlicePort(port.Name ?? string.Empty, port.Port.Value));
@@ -166,9 +193,9 @@ public sealed class MeshObjectTranslator
 
             foreach (var address in addresses)
             {
-                if (!IPAddress.TryParse(address, out _))
+                if (KubernetesNames.SliceAddress(address, slice.AddressType, $"endpoints[{endpoints.Count}].addresses") is { } addressError)
                 {
-                    return TranslationResult.Invalid($"{what}: endpoint address '{address}' is not an IP address");
+                    return TranslationResult.Invalid($"{what}: {addressError}");
                 }
             }
 
@@ -184,7 +211,7 @@ public sealed class MeshObjectTranslator
     /// <summary>A Pod's labels and IPs (status.podIPs, else status.podIP); a pod without an IP yet has none.</summary>
     private static TranslationResult TranslatePod(V1Pod pod)
     {
-        if (!TryKey(pod.Metadata, out var key, out var error))
+        if (!TryKey(pod.Metadata, n => KubernetesNames.ObjectName(n), out var key, out var error))
         {
             return TranslationResult.Invalid($"Pod: {error}");
         }
@@ -196,7 +223,11 @@ public sealed class MeshObjectTranslator
         return TranslationResult.Ok(new MeshPod(key, labels, ips));
     }
 
-    private static bool TryKey(V1ObjectMeta? metadata, out ObjectKey key, out string error)
+    /// <summary>
+    /// The object's namespace and name, checked as the API server checks them (the namespace an RFC
+    /// 1123 label, the name by <paramref name="nameRule"/>), and its labels.
+    /// </summary>
+    private static bool TryKey(V1ObjectMeta? metadata, Func<string, string?> nameRule, out ObjectKey key, out string error)
     {
         key = default;
         error = string.Empty;
@@ -206,7 +237,15 @@ public sealed class MeshObjectTranslator
             return false;
         }
 
-        key = new ObjectKey(string.IsNullOrEmpty(metadata.NamespaceProperty) ? "default" : metadata.NamespaceProperty, metadata.Name);
+        var ns = string.IsNullOrEmpty(metadata.NamespaceProperty) ? "default" : metadata.NamespaceProperty;
+        var problem = KubernetesNames.Namespace(ns) ?? nameRule(metadata.Name) ?? KubernetesNames.Labels(metadata.Labels, "metadata.labels");
+        if (problem is not null)
+        {
+            error = $"{KubernetesNames.Quote(ns)}/{KubernetesNames.Quote(metadata.Name)}: {problem}";
+            return false;
+        }
+
+        key = new ObjectKey(ns, metadata.Name);
         return true;
     }
 }

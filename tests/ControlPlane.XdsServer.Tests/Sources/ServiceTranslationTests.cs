@@ -11,7 +11,7 @@ public sealed class ServiceTranslationTests
 
     [Theory]
     [InlineData(8080, "http", null, "TCP", MeshProtocol.Http)]
-    [InlineData(8080, "HTTP2-web", null, "TCP", MeshProtocol.Http2)]
+    [InlineData(8080, "http2-web", null, "TCP", MeshProtocol.Http2)]
     [InlineData(8080, "grpc-web-ui", null, "TCP", MeshProtocol.GrpcWeb)]
     [InlineData(8080, "grpc-api", null, "TCP", MeshProtocol.Grpc)]
     [InlineData(8080, "web", "HTTP", "TCP", MeshProtocol.Http)]

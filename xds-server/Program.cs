@@ -1,8 +1,8 @@
+using ControlPlane.Mesh.Hosting;
 using ControlPlane.XdsServer;
 
 return await XdsServerCommandLine.Create(async (options, cancellationToken) =>
 {
     var app = XdsServerHost.Build(options);
-    await app.RunAsync(cancellationToken);
-    return 0;
+    return await ControlPlaneHost.RunAsync(app, XdsServerHost.PortOptions, cancellationToken);
 }).Parse(args).InvokeAsync();

@@ -69,6 +69,42 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
             $"{_name} to report ready");
     }
 
+    /// <summary>Everything the process has written so far, stdout and stderr, a line each.</summary>
+    public IReadOnlyList<string> Output => Lines();
+
+    /// <summary>The OS process id, e.g. to read /proc/&lt;pid&gt;/status.</summary>
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits (with a deadline) for the process to exit on its own and returns its exit code, once all its output is read.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? Eventually.DefaultTimeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            await _reading.WaitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{_name} did not exit in time:\n{string.Join('\n', Lines())}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>Kills the process at once (SIGKILL), as a crash or an OOM kill would, and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

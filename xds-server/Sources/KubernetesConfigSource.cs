@@ -16,7 +16,9 @@ namespace ControlPlane.XdsServer.Sources;
 /// Serves the cluster's live Services and EndpointSlices: one informer per kind feeds the store
 /// under the origin "kubernetes". An object that turns invalid keeps its last valid version.
 /// Pods, Namespaces and the Istio networking kinds are watched into a cache for their coming
-/// translation; readiness waits only for the kinds that feed config today.
+/// translation; readiness waits only for the kinds that feed config today. When the API server
+/// cannot be reached, nothing is withdrawn: the informers keep what they had and retry, and the
+/// source reports failing (<see cref="SourceStatus"/>) until they list or watch again.
 /// </summary>
 public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
 {
@@ -52,14 +54,38 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
         }
 
         _cacheInformers = cached;
+        Status = new SourceStatus(Name, logger);
+        foreach (var informer in _informers)
+        {
+            informer.StatusChanged += UpdateStatus;
+        }
     }
 
     public string Name => "kubernetes";
 
-    public bool IsSynced => _informers.All(i => i.HasSynced);
+    public bool IsSynced => Status.IsSynced;
+
+    public SourceStatus Status { get; }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_informers.Concat(_cacheInformers).Select(i => i.RunAsync(stoppingToken)));
+
+    /// <summary>Failing while any informer that feeds config fails; read again once all have synced and none fails.</summary>
+    private void UpdateStatus()
+    {
+        lock (Status)
+        {
+            var failures = _informers.Where(i => i.Failure is not null).Select(i => i.Failure!).ToList();
+            if (failures.Count > 0)
+            {
+                Status.Failed(string.Join("; ", failures));
+            }
+            else if (_informers.All(i => i.HasSynced))
+            {
+                Status.Succeeded();
+            }
+        }
+    }
 
     private void OnEvent<T>(InformerEventType type, T obj)
         where T : IKubernetesObject<V1ObjectMeta>

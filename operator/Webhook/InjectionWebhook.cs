@@ -75,6 +75,41 @@ public sealed class InjectionWebhook
         return Results.Json(new { error = $"AdmissionReview too large: at most {_maxRequestBytes} bytes are accepted" }, statusCode: StatusCodes.Status413PayloadTooLarge);
     }
 
+    /// <summary>The path of the first null element of a list under <paramref name="node"/>, or null when there is none.</summary>
+    private static string? NullInList(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, child) in obj)
+                {
+                    if (NullInList(child, $"{path}.{key}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is null)
+                    {
+                        return $"{path}[{i}]";
+                    }
+
+                    if (NullInList(array[i], $"{path}[{i}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
     /// <summary>Request-derived text as a log or answer may quote it: at most 300 characters.</summary>
     private static string Bounded(string text) => text.Length <= 300 ? text : string.Concat(text.AsSpan(0, 300), "…");
 
@@ -84,6 +119,14 @@ public sealed class InjectionWebhook
         {
             Admissions.WithLabels("ignored").Inc();
             return AdmissionResponses.Allow(request.Uid);
+        }
+
+        if (NullInList(request.Object, "object") is { } nullAt)
+        {
+            // The API server decodes a pod before it calls webhooks, so it never sends one: no list of a Pod holds null.
+            Admissions.WithLabels("refused").Inc();
+            _logger.LogWarning("Refusing pod in {Namespace}: its object is not a valid Pod: {Path} is null", request.Namespace, Bounded(nullAt));
+            return AdmissionResponses.Refuse(request.Uid, $"the pod cannot be injected: it is not a valid Pod ({Bounded(nullAt)} is null)");
         }
 
         V1Pod pod;

@@ -77,6 +77,14 @@ internal abstract class AdsStream<TRequest, TResponse>
             Logger.LogWarning("Closing ADS stream {ConnectionId} of {ProxyId} from {Peer}: {Reason}", Connection.Id, Connection.Node?.Id ?? "unidentified", Call.Peer, Bounded(e.Status.Detail, 200));
             throw;
         }
+        catch (Exception e) when (Undecodable(e) is { } undecodable)
+        {
+            // Bad input from the proxy, not a failure of ours: INVALID_ARGUMENT, as for a bad node.
+            XdsMetrics.RejectedRequests.WithLabels("undecodable").Inc();
+            var reason = $"the request is not a valid {typeof(TRequest).Name}: {Bounded(undecodable.Message, 200)}";
+            Logger.LogWarning("Closing ADS stream {ConnectionId} of {ProxyId} from {Peer}: {Reason}", Connection.Id, Connection.Node?.Id ?? "unidentified", Call.Peer, reason);
+            throw new RpcException(new Status(StatusCode.InvalidArgument, reason));
+        }
         catch (Exception e) when (e is not RpcException)
         {
             Logger.LogWarning("ADS stream {ConnectionId} of {ProxyId} failed: {Error}", Connection.Id, Connection.Node?.Id ?? "unidentified", Bounded(e.Message, 200));
@@ -275,6 +283,19 @@ internal abstract class AdsStream<TRequest, TResponse>
         {
             Connection.Complete(e);
         }
+    }
+
+    private static Google.Protobuf.InvalidProtocolBufferException? Undecodable(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Google.Protobuf.InvalidProtocolBufferException undecodable)
+            {
+                return undecodable;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>True for what a stream ends with when the proxy closes or resets it, or the server stops.</summary>

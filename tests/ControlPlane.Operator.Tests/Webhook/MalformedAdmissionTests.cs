@@ -109,6 +109,37 @@ public sealed class MalformedAdmissionTests : IAsyncLifetime
         response["status"]!["message"]!.GetValue<string>().Should().Contain("not a valid Pod");
     }
 
+    /// <summary>Found by AdmissionFuzzTests: each of these made the injector throw (answered as a failure of its own).</summary>
+    [Theory]
+    [InlineData("a null container", "{}", "{\"containers\":[null]}", "object.spec.containers[0] is null")]
+    [InlineData("a quantity annotation of NaN", "{\"sidecar.istio.io/proxyMemory\":\"NaN\"}", null, "sidecar.istio.io/proxyMemory")]
+    [InlineData("a nameless container whose probe names an undeclared port", "{}", "{\"containers\":[{\"image\":\"nginx\",\"readinessProbe\":{\"httpGet\":{\"port\":\"web\",\"path\":\"/\"}}}]}", null)]
+    public async Task Pods_the_fuzzer_found_are_answered_with_a_reason(string what, string annotations, string? spec, string? refusal)
+    {
+        using var client = _operator.WebhookClient();
+        var pod = AdmissionReviews.Pod("web-" + Guid.NewGuid().ToString("N")[..6]);
+        pod["metadata"]!["annotations"] = JsonNode.Parse(annotations);
+        if (spec is not null)
+        {
+            pod["spec"] = JsonNode.Parse(spec);
+        }
+
+        var response = await AdmissionReviews.PostAsync(client, AdmissionReviews.ForPodCreate(_enabled, pod));
+
+        if (refusal is null)
+        {
+            response["allowed"]!.GetValue<bool>().Should().BeTrue(what);
+        }
+        else
+        {
+            response["allowed"]!.GetValue<bool>().Should().BeFalse(what);
+            response["status"]!["code"]!.GetValue<int>().Should().Be(400, what);
+            response["status"]!["message"]!.GetValue<string>().Should().Contain(refusal);
+        }
+
+        await ExpectStillServingAsync();
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

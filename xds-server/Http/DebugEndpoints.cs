@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace ControlPlane.XdsServer.Http;
 
-/// <summary>/healthz/ready, /debug/syncz and /debug/config_dump, in the shapes istiod serves them, and /debug/sources.</summary>
+/// <summary>/healthz/ready, /debug/syncz and /debug/config_dump, in the shapes istiod serves them, /debug/sources and POST /debug/gc.</summary>
 public static class DebugEndpoints
 {
     public static void MapXdsDebugEndpoints(this WebApplication app)
@@ -30,6 +30,23 @@ public static class DebugEndpoints
             failingSince = s.Status.FailingSince,
             lastReadAt = s.Status.LastReadAt,
         })));
+
+        // What the server really holds: memory after a full, blocking, compacting collection, so that
+        // leak checks (the chaos tests) compare live data rather than garbage. It stops the process
+        // for the collection, hence POST, on the monitoring port only.
+        app.MapPost("/debug/gc", () =>
+        {
+            System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            return Results.Json(new
+            {
+                heapBytes = GC.GetTotalMemory(forceFullCollection: false),
+                committedBytes = GC.GetGCMemoryInfo().TotalCommittedBytes,
+                workingSetBytes = Environment.WorkingSet,
+            });
+        });
 
         app.MapGet("/debug/syncz", (ConnectionRegistry registry) => Results.Json(registry.All.Select(Syncz)));
 

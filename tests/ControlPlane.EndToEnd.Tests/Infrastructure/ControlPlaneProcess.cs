@@ -30,7 +30,8 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
     public HttpClient Http { get; } = new();
 
     /// <summary>Starts <paramref name="name"/> (the program's assembly name) with the given arguments.</summary>
-    public static ControlPlaneProcess Start(string name, IEnumerable<string> arguments, ITestOutputHelper output)
+    /// <param name="logLevel">Its --log-level; Debug shows the most when a test fails, Information keeps tests with many proxies readable.</param>
+    public static ControlPlaneProcess Start(string name, IEnumerable<string> arguments, ITestOutputHelper output, string logLevel = "Debug")
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -39,7 +40,7 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(PathOf(name));
-        foreach (var argument in arguments.Concat(["--log-format", "json", "--log-level", "Debug"]))
+        foreach (var argument in arguments.Concat(["--log-format", "json", "--log-level", logLevel]))
         {
             start.ArgumentList.Add(argument);
         }

@@ -75,6 +75,12 @@ public sealed class InjectionWebhook
         return Results.Json(new { error = $"AdmissionReview too large: at most {_maxRequestBytes} bytes are accepted" }, statusCode: StatusCodes.Status413PayloadTooLarge);
     }
 
+    /// <summary>The path of the first null value among the pod's metadata.<paramref name="map"/> (labels or annotations), or null.</summary>
+    private static string? NullInMap(JsonObject pod, string map) =>
+        pod["metadata"] is JsonObject metadata && metadata[map] is JsonObject values
+            ? values.Where(pair => pair.Value is null).Select(pair => $"object.metadata.{map}[{pair.Key}]").FirstOrDefault()
+            : null;
+
     /// <summary>The path of the first null element of a list under <paramref name="node"/>, or null when there is none.</summary>
     private static string? NullInList(JsonNode? node, string path)
     {
@@ -121,9 +127,9 @@ public sealed class InjectionWebhook
             return AdmissionResponses.Allow(request.Uid);
         }
 
-        if (NullInList(request.Object, "object") is { } nullAt)
+        if ((NullInList(request.Object, "object") ?? NullInMap(request.Object, "labels") ?? NullInMap(request.Object, "annotations")) is { } nullAt)
         {
-            // The API server decodes a pod before it calls webhooks, so it never sends one: no list of a Pod holds null.
+            // The API server decodes a pod before it calls webhooks, so it never sends these: no list of a Pod holds null, no label or annotation is null.
             Admissions.WithLabels("refused").Inc();
             _logger.LogWarning("Refusing pod in {Namespace}: its object is not a valid Pod: {Path} is null", request.Namespace, Bounded(nullAt));
             return AdmissionResponses.Refuse(request.Uid, $"the pod cannot be injected: it is not a valid Pod ({Bounded(nullAt)} is null)");

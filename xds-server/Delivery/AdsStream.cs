@@ -13,6 +13,9 @@ namespace ControlPlane.XdsServer.Delivery;
 internal abstract class AdsStream<TRequest, TResponse>
     where TRequest : class
 {
+    /// <summary>How much of a NACK's error message is kept (in /debug/syncz) and logged.</summary>
+    internal const int MaxNackMessageLength = 2048;
+
     private static long _connectionCounter;
     private readonly IAsyncStreamReader<TRequest> _requests;
     private readonly IServerStreamWriter<TResponse> _responses;
@@ -214,12 +217,14 @@ internal abstract class AdsStream<TRequest, TResponse>
 
     protected void RecordNack(string typeUrl, string? rejectedVersion, string nonce, Google.Rpc.Status error)
     {
-        var nack = new NackRecord(rejectedVersion, nonce, error.Message, DateTimeOffset.UtcNow);
+        // Envoy's reasons can run to kilobytes and a hostile client's to megabytes: keep and log the start.
+        var message = Bounded(error.Message, MaxNackMessageLength);
+        var nack = new NackRecord(rejectedVersion is null ? null : Bounded(rejectedVersion), Bounded(nonce), message, DateTimeOffset.UtcNow);
         Connection.UpdateStatus(typeUrl, s => s.LastNack = nack);
         XdsMetrics.Nacks.WithLabels(TypeUrls.ShortName(typeUrl)).Inc();
         Logger.LogWarning(
             "Proxy {ProxyId} rejected {Type} version {Version} (nonce {Nonce}): {NackMessage}",
-            Node.Id, TypeUrls.ShortName(typeUrl), rejectedVersion, nonce, error.Message);
+            Node.Id, TypeUrls.ShortName(typeUrl), nack.RejectedVersion, nack.Nonce, message);
     }
 
     protected void RecordAck(string typeUrl, string? version, string nonce) =>

@@ -112,6 +112,7 @@ public sealed class MalformedAdmissionTests : IAsyncLifetime
     /// <summary>Found by AdmissionFuzzTests: each of these made the injector throw (answered as a failure of its own).</summary>
     [Theory]
     [InlineData("a null container", "{}", "{\"containers\":[null]}", "object.spec.containers[0] is null")]
+    [InlineData("an annotation whose value is null", "{\"prometheus.io/scrape\":null}", null, "object.metadata.annotations[prometheus.io/scrape] is null")]
     [InlineData("a quantity annotation of NaN", "{\"sidecar.istio.io/proxyMemory\":\"NaN\"}", null, "sidecar.istio.io/proxyMemory")]
     [InlineData("a nameless container whose probe names an undeclared port", "{}", "{\"containers\":[{\"image\":\"nginx\",\"readinessProbe\":{\"httpGet\":{\"port\":\"web\",\"path\":\"/\"}}}]}", null)]
     public async Task Pods_the_fuzzer_found_are_answered_with_a_reason(string what, string annotations, string? spec, string? refusal)

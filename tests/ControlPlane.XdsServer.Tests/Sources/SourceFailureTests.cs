@@ -128,6 +128,22 @@ public sealed class SourceFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task An_object_defined_in_two_files_is_warned_about_and_served_from_the_first_file()
+    {
+        WriteMesh(
+            Mesh,
+            ("a.yaml", Manifests.Service("reviews", "default", "10.96.0.10", 9080)),
+            ("b.yaml", Manifests.Service("reviews", "default", "10.96.0.99", 7070)));
+        await using var server = await XdsServerInstance.StartAsync(configure: o => o.ConfigDir = Mesh);
+        await using var proxy = new SotwClient(server.Channel, TestNodes.Sidecar());
+
+        var clusters = (await proxy.RequestAsync(TypeUrls.Cluster)).Resources.Select(r => r.Unpack<Cluster>().Name).ToList();
+
+        clusters.Should().Contain(Reviews).And.NotContain("outbound|7070||reviews.default.svc.cluster.local");
+        server.Logs.Events.Should().Contain(e => e.Level == LogLevel.Warning && e.Message.Contains("is defined by both", StringComparison.Ordinal) && e.Message.Contains("reviews", StringComparison.Ordinal) && e.Message.Contains("a.yaml", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_api_server_that_cannot_be_reached_withdraws_nothing_and_reports_the_source_failing_until_it_answers_again()
     {
         await using var cluster = await TestCluster.StartAsync();

@@ -121,6 +121,15 @@ public sealed class FileConfigSource : BackgroundService, ISourceReadiness
                 continue;
             }
 
+            if (stamp.Item2 > _options.MaxConfigFileBytes)
+            {
+                // Bad input, not a read failure: reported once per version of the file, its objects kept.
+                XdsMetrics.ConfigErrors.WithLabels(Name).Inc();
+                _logger.LogError("Skipping config file {File}: it is {Size} bytes, larger than the {MaxBytes} read; its objects stay as they were", file, stamp.Item2, _options.MaxConfigFileBytes);
+                _seen[file] = stamp;
+                continue;
+            }
+
             var objects = Load(file);
             if (objects is null)
             {

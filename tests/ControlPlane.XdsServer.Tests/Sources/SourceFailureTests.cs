@@ -144,6 +144,24 @@ public sealed class SourceFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_config_file_over_the_size_limit_is_not_read_and_its_objects_stay()
+    {
+        WriteMesh(Mesh, ("reviews.yaml", Manifests.Service("reviews", "default", "10.96.0.10", 9080)));
+        await using var server = await XdsServerInstance.StartAsync(configure: o =>
+        {
+            o.ConfigDir = Mesh;
+            o.MaxConfigFileBytes = 4096;
+        });
+        await using var proxy = new SotwClient(server.Channel, TestNodes.Sidecar());
+        await proxy.AckAsync(await proxy.RequestAsync(TypeUrls.Cluster));
+
+        await File.WriteAllTextAsync(Path.Combine(Mesh, "reviews.yaml"), Manifests.Service("ratings", "default", "10.96.0.11", 9080) + "\n#" + new string('x', 8192) + "\n");
+
+        await server.Logs.WaitForAsync("Skipping config file", "reviews.yaml", "larger than");
+        await proxy.ExpectNothingPendingAsync("a file too large to read keeps the objects it had");
+    }
+
+    [Fact]
     public async Task An_api_server_that_cannot_be_reached_withdraws_nothing_and_reports_the_source_failing_until_it_answers_again()
     {
         await using var cluster = await TestCluster.StartAsync();

@@ -16,6 +16,13 @@ namespace ControlPlane.Operator;
 /// <summary>Builds the operator: the HTTPS webhook port and the HTTP monitoring port.</summary>
 public static class OperatorHost
 {
+    /// <summary>The option that sets each endpoint's port, for messages about ports that cannot be bound.</summary>
+    public static readonly IReadOnlyDictionary<string, string> PortOptions = new Dictionary<string, string>
+    {
+        ["webhook"] = "--webhook-port",
+        ["http"] = "--http-port",
+    };
+
     public static WebApplication Build(OperatorOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = ControlPlaneHost.CreateBuilder(options, options.LogLevel, options.LogFormat);

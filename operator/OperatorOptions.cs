@@ -78,6 +78,12 @@ public sealed class OperatorOptions
     /// <summary>This replica's name in the Lease.</summary>
     public string Identity { get; set; } = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..6]}";
 
+    /// <summary>
+    /// Largest AdmissionReview body accepted, in bytes; a larger one is answered 413. 8 MiB: a review
+    /// carries the object and, for updates, the old object, each within the API server's 3 MiB request limit.
+    /// </summary>
+    public long MaxAdmissionReviewBytes { get; set; } = 8 * 1024 * 1024;
+
     public string LogFormat { get; set; } = "text";
 
     public string LogLevel { get; set; } = "Information";

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ControlPlane.Mesh.Hosting;
 using ControlPlane.Operator;
 
 var defaults = new OperatorOptions();
@@ -52,7 +53,6 @@ root.SetAction(async (parse, cancellationToken) =>
         LogLevel = parse.GetValue(logLevel)!,
     };
     var app = OperatorHost.Build(options);
-    await app.RunAsync(cancellationToken);
-    return 0;
+    return await ControlPlaneHost.RunAsync(app, OperatorHost.PortOptions, cancellationToken);
 });
 return await root.Parse(args).InvokeAsync();

@@ -14,6 +14,13 @@ namespace ControlPlane.XdsServer;
 /// <summary>Builds the xds-server application: plaintext ADS on the gRPC port, monitoring and debug on the HTTP port.</summary>
 public static class XdsServerHost
 {
+    /// <summary>The option that sets each endpoint's port, for messages about ports that cannot be bound.</summary>
+    public static readonly IReadOnlyDictionary<string, string> PortOptions = new Dictionary<string, string>
+    {
+        ["grpc"] = "--grpc-port",
+        ["http"] = "--http-port",
+    };
+
     public static WebApplication Build(XdsServerOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = ControlPlaneHost.CreateBuilder(options, options.LogLevel, options.LogFormat);

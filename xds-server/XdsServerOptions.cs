@@ -55,6 +55,12 @@ public sealed class XdsServerOptions
     /// </summary>
     public int MaxQueuedRequests { get; set; } = 4;
 
+    /// <summary>
+    /// Largest config file read, in bytes; a larger one is reported as invalid and its objects stay as
+    /// they were. 16 MiB: sixteen times a ConfigMap's limit, so reading a file bounds what it costs.
+    /// </summary>
+    public long MaxConfigFileBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>How often the config directory is rescanned besides file-change notifications.</summary>
     public TimeSpan ConfigPollInterval { get; set; } = TimeSpan.FromSeconds(5);
 

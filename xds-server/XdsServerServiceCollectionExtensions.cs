@@ -26,6 +26,7 @@ public static class XdsServerServiceCollectionExtensions
         services.AddSingleton<PushLimiter>();
         services.AddSingleton<AdsStreamContext>();
         services.AddSingleton<PushDebouncer>();
+        services.AddSingleton<ServingReadiness>();
         services.AddHostedService(sp => sp.GetRequiredService<PushDebouncer>());
         services.AddGrpc(o => o.MaxSendMessageSize = null);
         services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()

@@ -18,10 +18,10 @@ public static partial class AnnotationValues
     private static readonly HashSet<string> EnvoyLogLevels = new(StringComparer.Ordinal) { "trace", "debug", "info", "warning", "warn", "error", "critical", "off" };
     private static readonly HashSet<string> AgentLogLevels = new(StringComparer.Ordinal) { "debug", "info", "warn", "error", "fatal", "none" };
 
-    /// <summary>A value as it may appear in a log or a message: at most 48 characters, one line.</summary>
-    public static string Shown(string value)
+    /// <summary>A value as it may appear in a log or a message: at most 48 characters, one line; null (a container without a name) shows empty.</summary>
+    public static string Shown(string? value)
     {
-        var oneLine = value.ReplaceLineEndings("\\n");
+        var oneLine = (value ?? string.Empty).ReplaceLineEndings("\\n");
         return oneLine.Length <= ShownLength ? oneLine : oneLine[..ShownLength] + "…";
     }
 
@@ -87,8 +87,9 @@ public static partial class AnnotationValues
             _ = new ResourceQuantity(value).ToDecimal();
             return true;
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+        catch (Exception e) when (e is FormatException or ArgumentException or ArithmeticException)
         {
+            // ArithmeticException: KubernetesClient's parser divides by zero on "NaN".
             return false;
         }
     }

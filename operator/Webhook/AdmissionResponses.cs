@@ -33,6 +33,14 @@ public static class AdmissionResponses
         ["status"] = new JsonObject { ["code"] = 400, ["reason"] = "BadRequest", ["message"] = message },
     });
 
+    /// <summary>Refuses because the webhook itself failed (code 500), so the reason reaches the client rather than a bare HTTP error.</summary>
+    public static JsonObject Fail(string uid, string message) => Review(new JsonObject
+    {
+        ["uid"] = uid,
+        ["allowed"] = false,
+        ["status"] = new JsonObject { ["code"] = 500, ["reason"] = "InternalError", ["message"] = message },
+    });
+
     private static JsonObject Review(JsonObject response) => new()
     {
         ["apiVersion"] = "admission.k8s.io/v1",

@@ -1,6 +1,7 @@
 using ControlPlane.XdsServer.Delivery.Wire;
 using Envoy.Service.Discovery.V3;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 
 namespace ControlPlane.XdsServer.Delivery;
 
@@ -15,10 +16,12 @@ namespace ControlPlane.XdsServer.Delivery;
 public class AdsService
 {
     private readonly AdsStreamContext _context;
+    private readonly ServingReadiness _readiness;
 
-    public AdsService(AdsStreamContext context)
+    public AdsService(AdsStreamContext context, ServingReadiness readiness)
     {
         _context = context;
+        _readiness = readiness;
     }
 
     /// <summary>Called by Grpc.AspNetCore; it resolves the handlers by name on this type.</summary>
@@ -28,9 +31,29 @@ public class AdsService
         binder.AddMethod(AdsWire.DeltaAggregatedResources, service is null ? null : service.DeltaAggregatedResources);
     }
 
-    public virtual Task StreamAggregatedResources(IAsyncStreamReader<SotwRequest> requestStream, IServerStreamWriter<OutgoingResponse> responseStream, ServerCallContext context) =>
-        new SotwStream(_context, requestStream, responseStream, context).RunAsync();
+    public virtual Task StreamAggregatedResources(IAsyncStreamReader<SotwRequest> requestStream, IServerStreamWriter<OutgoingResponse> responseStream, ServerCallContext context)
+    {
+        RefuseUntilReady(context);
+        return new SotwStream(_context, requestStream, responseStream, context).RunAsync();
+    }
 
-    public virtual Task DeltaAggregatedResources(IAsyncStreamReader<DeltaDiscoveryRequest> requestStream, IServerStreamWriter<OutgoingResponse> responseStream, ServerCallContext context) =>
-        new DeltaStream(_context, requestStream, responseStream, context).RunAsync();
+    public virtual Task DeltaAggregatedResources(IAsyncStreamReader<DeltaDiscoveryRequest> requestStream, IServerStreamWriter<OutgoingResponse> responseStream, ServerCallContext context)
+    {
+        RefuseUntilReady(context);
+        return new DeltaStream(_context, requestStream, responseStream, context).RunAsync();
+    }
+
+    /// <summary>UNAVAILABLE (the proxy retries with backoff) until the sources have synced and their config is published.</summary>
+    private void RefuseUntilReady(ServerCallContext context)
+    {
+        if (_readiness.Check() is not { } waiting)
+        {
+            return;
+        }
+
+        XdsMetrics.RejectedRequests.WithLabels("not_ready").Inc();
+        // Every proxy retries until the server is ready: one line each time would flood the log.
+        _context.Logger.LogDebug("Refusing ADS stream from {Peer}: not ready ({Waiting})", context.Peer, waiting);
+        throw new RpcException(new Status(StatusCode.Unavailable, $"server is not ready to serve discovery information: {waiting}"));
+    }
 }

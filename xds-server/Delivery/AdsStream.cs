@@ -13,6 +13,9 @@ namespace ControlPlane.XdsServer.Delivery;
 internal abstract class AdsStream<TRequest, TResponse>
     where TRequest : class
 {
+    /// <summary>How much of a NACK's error message is kept (in /debug/syncz) and logged.</summary>
+    internal const int MaxNackMessageLength = 2048;
+
     private static long _connectionCounter;
     private readonly IAsyncStreamReader<TRequest> _requests;
     private readonly IServerStreamWriter<TResponse> _responses;
@@ -77,6 +80,14 @@ internal abstract class AdsStream<TRequest, TResponse>
             Logger.LogWarning("Closing ADS stream {ConnectionId} of {ProxyId} from {Peer}: {Reason}", Connection.Id, Connection.Node?.Id ?? "unidentified", Call.Peer, Bounded(e.Status.Detail, 200));
             throw;
         }
+        catch (Exception e) when (Undecodable(e) is { } undecodable)
+        {
+            // Bad input from the proxy, not a failure of ours: INVALID_ARGUMENT, as for a bad node.
+            XdsMetrics.RejectedRequests.WithLabels("undecodable").Inc();
+            var reason = $"the request is not a valid {RequestName}: {Bounded(undecodable.Message, 200)}";
+            Logger.LogWarning("Closing ADS stream {ConnectionId} of {ProxyId} from {Peer}: {Reason}", Connection.Id, Connection.Node?.Id ?? "unidentified", Call.Peer, reason);
+            throw new RpcException(new Status(StatusCode.InvalidArgument, reason));
+        }
         catch (Exception e) when (e is not RpcException)
         {
             Logger.LogWarning("ADS stream {ConnectionId} of {ProxyId} failed: {Error}", Connection.Id, Connection.Node?.Id ?? "unidentified", Bounded(e.Message, 200));
@@ -94,6 +105,9 @@ internal abstract class AdsStream<TRequest, TResponse>
             await reading;
         }
     }
+
+    /// <summary>The request message's name in the xDS API, for error messages.</summary>
+    protected abstract string RequestName { get; }
 
     protected abstract Task OnRequestAsync(TRequest request);
 
@@ -212,12 +226,14 @@ internal abstract class AdsStream<TRequest, TResponse>
 
     protected void RecordNack(string typeUrl, string? rejectedVersion, string nonce, Google.Rpc.Status error)
     {
-        var nack = new NackRecord(rejectedVersion, nonce, error.Message, DateTimeOffset.UtcNow);
+        // Envoy's reasons can run to kilobytes and a hostile client's to megabytes: keep and log the start.
+        var message = Bounded(error.Message, MaxNackMessageLength);
+        var nack = new NackRecord(rejectedVersion is null ? null : Bounded(rejectedVersion), Bounded(nonce), message, DateTimeOffset.UtcNow);
         Connection.UpdateStatus(typeUrl, s => s.LastNack = nack);
         XdsMetrics.Nacks.WithLabels(TypeUrls.ShortName(typeUrl)).Inc();
         Logger.LogWarning(
             "Proxy {ProxyId} rejected {Type} version {Version} (nonce {Nonce}): {NackMessage}",
-            Node.Id, TypeUrls.ShortName(typeUrl), rejectedVersion, nonce, error.Message);
+            Node.Id, TypeUrls.ShortName(typeUrl), nack.RejectedVersion, nack.Nonce, message);
     }
 
     protected void RecordAck(string typeUrl, string? version, string nonce) =>
@@ -281,6 +297,19 @@ internal abstract class AdsStream<TRequest, TResponse>
         {
             Connection.Complete(e);
         }
+    }
+
+    private static Google.Protobuf.InvalidProtocolBufferException? Undecodable(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Google.Protobuf.InvalidProtocolBufferException undecodable)
+            {
+                return undecodable;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>True for what a stream ends with when the proxy closes or resets it, or the server stops.</summary>

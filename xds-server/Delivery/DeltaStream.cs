@@ -21,6 +21,8 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, OutgoingRes
     {
     }
 
+    protected override string RequestName => "DeltaDiscoveryRequest";
+
     protected override async Task OnRequestAsync(DeltaDiscoveryRequest request)
     {
         IdentifyProxy(request.Node);

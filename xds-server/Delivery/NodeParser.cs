@@ -89,7 +89,10 @@ public static class NodeParser
         {
             foreach (var (key, value) in labelValue.StructValue.Fields)
             {
-                labels[key] = value.KindCase == Value.KindOneofCase.StringValue ? value.StringValue : value.ToString();
+                if (LabelText(value) is { } text)
+                {
+                    labels[key] = text;
+                }
             }
         }
 
@@ -112,6 +115,25 @@ public static class NodeParser
     {
         var flavor = StringField(metadata, FlavorField) ?? labels.GetValueOrDefault(FlavorLabel);
         return string.Equals(flavor?.Trim(), "mosn", StringComparison.OrdinalIgnoreCase) ? ProxyFlavor.Mosn : ProxyFlavor.Envoy;
+    }
+
+    /// <summary>A label's value: strings as they are, anything else as its JSON; null for a value that has none (no kind set), which is skipped.</summary>
+    private static string? LabelText(Value value)
+    {
+        if (value.KindCase == Value.KindOneofCase.StringValue)
+        {
+            return value.StringValue;
+        }
+
+        try
+        {
+            return value.ToString();
+        }
+        catch (InvalidOperationException)
+        {
+            // Protobuf's JSON formatter refuses a Value without a kind, or a struct with an empty key, both valid on the wire.
+            return null;
+        }
     }
 
     /// <summary>Client text as an error message may quote it: at most 128 characters.</summary>

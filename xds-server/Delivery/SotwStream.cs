@@ -26,6 +26,8 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
 
     private DeliveryPolicy Policy => _policy ??= DeliveryPolicy.For(Node);
 
+    protected override string RequestName => "DiscoveryRequest";
+
     protected override async Task OnRequestAsync(SotwRequest request)
     {
         if (Connection.Node is null)

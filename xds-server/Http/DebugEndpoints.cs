@@ -9,22 +9,43 @@ using Microsoft.AspNetCore.Http;
 
 namespace ControlPlane.XdsServer.Http;
 
-/// <summary>/healthz/ready, /debug/syncz and /debug/config_dump, in the shapes istiod serves them.</summary>
+/// <summary>/healthz/ready, /debug/syncz and /debug/config_dump, in the shapes istiod serves them, /debug/sources and POST /debug/gc.</summary>
 public static class DebugEndpoints
 {
     public static void MapXdsDebugEndpoints(this WebApplication app)
     {
-        app.MapGet("/healthz/ready", (IEnumerable<ISourceReadiness> sources, PushDebouncer debouncer) =>
-        {
-            var waiting = sources.Where(s => !s.IsSynced).Select(s => s.Name).ToList();
-            if (waiting.Count > 0)
-            {
-                return Results.Text($"not ready: waiting for {string.Join(", ", waiting)}", statusCode: StatusCodes.Status503ServiceUnavailable);
-            }
+        // Ready once the sources have synced and their config is published; it stays ready while a
+        // source fails later (its last good objects stay served): see ServingReadiness.
+        app.MapGet("/healthz/ready", (ServingReadiness readiness) =>
+            readiness.Check() is { } waiting
+                ? Results.Text($"not ready: {waiting}", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Text("ready"));
 
-            return debouncer.HasPending
-                ? Results.Text("not ready: initial config not yet published", statusCode: StatusCodes.Status503ServiceUnavailable)
-                : Results.Text("ready");
+        app.MapGet("/debug/sources", (IEnumerable<ISourceReadiness> sources) => Results.Json(sources.Select(s => new
+        {
+            name = s.Name,
+            synced = s.IsSynced,
+            healthy = s.Status.Failure is null,
+            failure = s.Status.Failure,
+            failingSince = s.Status.FailingSince,
+            lastReadAt = s.Status.LastReadAt,
+        })));
+
+        // What the server really holds: memory after a full, blocking, compacting collection, so that
+        // leak checks (the chaos tests) compare live data rather than garbage. It stops the process
+        // for the collection, hence POST, on the monitoring port only.
+        app.MapPost("/debug/gc", () =>
+        {
+            System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            return Results.Json(new
+            {
+                heapBytes = GC.GetTotalMemory(forceFullCollection: false),
+                committedBytes = GC.GetGCMemoryInfo().TotalCommittedBytes,
+                workingSetBytes = Environment.WorkingSet,
+            });
         });
 
         app.MapGet("/debug/syncz", (ConnectionRegistry registry) => Results.Json(registry.All.Select(Syncz)));

@@ -11,17 +11,27 @@ namespace ControlPlane.XdsServer.Sources;
 /// Serves the Kubernetes YAML in --config-dir and follows its changes (file notifications plus a
 /// periodic rescan, since notifications can be lost). Each file is its own origin in the store.
 /// A file with errors keeps the objects it had before beside the ones it still defines well.
+/// A directory that disappears or cannot be read is a source failure, not an empty mesh: everything
+/// loaded stays served (see <see cref="SourceStatus"/>); only files removed from a readable
+/// directory withdraw their objects. Notifications are watched again when the directory returns.
 /// </summary>
 public sealed class FileConfigSource : BackgroundService, ISourceReadiness
 {
     private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
+    private static readonly EnumerationOptions Everything = new()
+    {
+        RecurseSubdirectories = true,
+        // An unreadable subdirectory is a failure to read, not a reason to withdraw its files.
+        IgnoreInaccessible = false,
+        AttributesToSkip = 0,
+    };
+
     private readonly MeshObjectStore _store;
     private readonly ManifestFileLoader _loader;
     private readonly XdsServerOptions _options;
     private readonly ILogger<FileConfigSource> _logger;
     private readonly Dictionary<string, (DateTime Modified, long Length)> _seen = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _changed = new(0, 1);
-    private volatile bool _synced;
 
     public FileConfigSource(MeshObjectStore store, ManifestFileLoader loader, IOptions<XdsServerOptions> options, ILogger<FileConfigSource> logger)
     {
@@ -29,28 +39,42 @@ public sealed class FileConfigSource : BackgroundService, ISourceReadiness
         _loader = loader;
         _options = options.Value;
         _logger = logger;
+        Status = new SourceStatus(Name, logger);
     }
 
     public string Name => "config-dir";
 
-    public bool IsSynced => _synced;
+    /// <summary>True after the first complete read of the directory; a directory missing at start keeps the server unready.</summary>
+    public bool IsSynced => Status.IsSynced;
+
+    public SourceStatus Status { get; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var directory = Path.GetFullPath(_options.ConfigDir!);
-        using var watcher = TryWatch(directory);
+        using var watch = new ConfigDirectoryWatch(directory, Signal, _logger);
         while (!stoppingToken.IsCancellationRequested)
         {
+            bool read;
             try
             {
-                Scan(directory);
+                read = Scan(directory);
             }
             catch (Exception e)
             {
-                _logger.LogError(e, "Scanning config directory {ConfigDir} failed; keeping what was loaded", directory);
+                Status.Failed($"scanning {directory} failed: {e.Message}");
+                read = false;
             }
 
-            _synced = true;
+            if (read)
+            {
+                watch.Arm();
+            }
+            else
+            {
+                watch.Disarm();
+            }
+
             try
             {
                 await _changed.WaitAsync(_options.ConfigPollInterval, stoppingToken);
@@ -62,33 +86,6 @@ public sealed class FileConfigSource : BackgroundService, ISourceReadiness
                 return;
             }
         }
-    }
-
-    private FileSystemWatcher? TryWatch(string directory)
-    {
-        if (!Directory.Exists(directory))
-        {
-            _logger.LogError("Config directory {ConfigDir} does not exist; serving no objects from it until it does", directory);
-            return null;
-        }
-
-        var watcher = new FileSystemWatcher(directory)
-        {
-            IncludeSubdirectories = true,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
-        };
-        FileSystemEventHandler onChange = (_, _) => Signal();
-        watcher.Changed += onChange;
-        watcher.Created += onChange;
-        watcher.Deleted += onChange;
-        watcher.Renamed += (_, _) => Signal();
-        watcher.Error += (_, e) =>
-        {
-            _logger.LogWarning(e.GetException(), "Lost file notifications for {ConfigDir}; the periodic rescan covers it", directory);
-            Signal();
-        };
-        watcher.EnableRaisingEvents = true;
-        return watcher;
     }
 
     private void Signal()
@@ -106,60 +103,134 @@ public sealed class FileConfigSource : BackgroundService, ISourceReadiness
         }
     }
 
-    private void Scan(string directory)
+    /// <summary>Reads what changed and applies it; false (nothing withdrawn) when the directory or a file cannot be read.</summary>
+    private bool Scan(string directory)
     {
-        var present = Directory.Exists(directory)
-            ? Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-                .Where(IsManifest)
-                .ToHashSet(StringComparer.Ordinal)
-            : new HashSet<string>(StringComparer.Ordinal);
+        var present = List(directory);
+        if (present is null)
+        {
+            return false;
+        }
 
-        foreach (var gone in _seen.Keys.Where(f => !present.Contains(f)).ToList())
+        var unreadable = new List<string>();
+        var loaded = new List<(string File, (DateTime, long) Stamp, List<MeshObject> Objects)>();
+        foreach (var (file, stamp) in present.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            if (_seen.TryGetValue(file, out var seen) && seen == stamp)
+            {
+                continue;
+            }
+
+            if (stamp.Item2 > _options.MaxConfigFileBytes)
+            {
+                // Bad input, not a read failure: reported once per version of the file, its objects kept.
+                XdsMetrics.ConfigErrors.WithLabels(Name).Inc();
+                _logger.LogError("Skipping config file {File}: it is {Size} bytes, larger than the {MaxBytes} read; its objects stay as they were", file, stamp.Item2, _options.MaxConfigFileBytes);
+                _seen[file] = stamp;
+                continue;
+            }
+
+            var objects = Load(file);
+            if (objects is null)
+            {
+                unreadable.Add(file);
+                continue;
+            }
+
+            loaded.Add((file, stamp, objects));
+        }
+
+        // Files "removed" while the directory itself went away were not removed by anyone: withdraw nothing.
+        if (!Directory.Exists(directory))
+        {
+            Status.Failed($"directory {directory} disappeared while it was being read");
+            return false;
+        }
+
+        foreach (var gone in _seen.Keys.Where(f => !present.ContainsKey(f)).ToList())
         {
             _seen.Remove(gone);
             _store.Replace(Origin(gone), []);
             _logger.LogInformation("Config file {File} was removed; its objects are withdrawn", gone);
         }
 
-        foreach (var file in present.OrderBy(f => f, StringComparer.Ordinal))
+        foreach (var (file, stamp, objects) in loaded)
         {
-            var info = new FileInfo(file);
-            var stamp = (info.LastWriteTimeUtc, info.Length);
-            if (_seen.TryGetValue(file, out var seen) && seen == stamp)
+            _store.Replace(Origin(file), objects);
+            _seen[file] = stamp;
+        }
+
+        if (unreadable.Count > 0)
+        {
+            Status.Failed($"cannot read {unreadable.Count} file(s) in {directory}, e.g. {unreadable[0]}");
+            return true;
+        }
+
+        Status.Succeeded();
+        return true;
+    }
+
+    /// <summary>The manifest files under <paramref name="directory"/> with their stamps, or null (and the source failing) when it cannot be listed.</summary>
+    private Dictionary<string, (DateTime, long)>? List(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            Status.Failed(File.Exists(directory) ? $"{directory} is not a directory" : $"directory {directory} does not exist");
+            return null;
+        }
+
+        try
+        {
+            var files = new Dictionary<string, (DateTime, long)>(StringComparer.Ordinal);
+            foreach (var file in Directory.EnumerateFiles(directory, "*", Everything))
             {
-                continue;
+                if (IsManifest(directory, file))
+                {
+                    var info = new FileInfo(file);
+                    files[file] = (info.LastWriteTimeUtc, info.Length);
+                }
             }
 
-            Load(file);
-            _seen[file] = stamp;
+            return files;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+        {
+            Status.Failed($"cannot list {directory}: {e.Message}");
+            return null;
         }
     }
 
-    private void Load(string file)
+    /// <summary>The objects a file defines now (with its last good ones for broken documents), or null when it cannot be read.</summary>
+    private List<MeshObject>? Load(string file)
     {
         string text;
         try
         {
             text = File.ReadAllText(file);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _logger.LogError("Cannot read config file {File}: {Reason}", file, e.Message);
-            return;
+            _logger.LogError("Cannot read config file {File}: {Reason}; its objects stay served", file, e.Message);
+            return null;
         }
 
-        var (objects, errors) = _loader.Load(text);
-        foreach (var error in errors)
+        var result = _loader.Load(text);
+        foreach (var error in result.Errors)
         {
             XdsMetrics.ConfigErrors.WithLabels(Name).Inc();
             _logger.LogError("Skipping invalid config in {File}: {Reason}", file, error);
         }
 
-        var origin = Origin(file);
-        if (errors.Count > 0)
+        foreach (var warning in result.Warnings)
+        {
+            _logger.LogWarning("Config in {File}: {Warning}", file, warning);
+        }
+
+        var objects = result.Objects;
+        if (result.Errors.Count > 0)
         {
             // A broken document may be one of the objects loaded before: keep those rather than drop them.
-            var kept = _store.ObjectsOf(origin).ToDictionary(o => (o.Kind, o.Key));
+            var kept = _store.ObjectsOf(Origin(file)).ToDictionary(o => (o.Kind, o.Key));
             foreach (var obj in objects)
             {
                 kept[(obj.Kind, obj.Key)] = obj;
@@ -168,16 +239,16 @@ public sealed class FileConfigSource : BackgroundService, ISourceReadiness
             objects = kept.Values.ToList();
         }
 
-        _store.Replace(origin, objects);
-        _logger.LogInformation("Loaded {ObjectCount} objects from {File} ({ErrorCount} skipped)", objects.Count, file, errors.Count);
+        _logger.LogInformation("Loaded {ObjectCount} objects from {File} ({ErrorCount} skipped)", objects.Count, file, result.Errors.Count);
+        return objects;
     }
 
-    private static bool IsManifest(string path)
+    /// <summary>YAML and JSON files, not hidden ones nor those under hidden directories (the ..data links of ConfigMap volumes would count files twice).</summary>
+    private static bool IsManifest(string directory, string path)
     {
-        var name = Path.GetFileName(path);
-        // Skips hidden files, and the ..data links of ConfigMap volumes that would count files twice.
-        return !name.StartsWith('.') && !path.Contains($"{Path.DirectorySeparatorChar}.", StringComparison.Ordinal) &&
-               Extensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase);
+        var relative = Path.GetRelativePath(directory, path);
+        return !relative.StartsWith('.') && !relative.Contains($"{Path.DirectorySeparatorChar}.", StringComparison.Ordinal) &&
+               Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
     }
 
     private static string Origin(string file) => $"file:{file}";

@@ -18,7 +18,9 @@ namespace ControlPlane.XdsServer.Sources;
 /// object that turns invalid keeps its last valid version (its error is logged with the object's
 /// kind, namespace/name and field paths). Namespaces are watched into a cache for their coming use.
 /// Readiness waits for Services, EndpointSlices and Pods; not for the Istio kinds, whose CRDs a
-/// cluster may lack (their informers keep retrying meanwhile).
+/// cluster may lack (their informers keep retrying meanwhile). When the API server cannot be
+/// reached, nothing is withdrawn: the informers keep what they had and retry, and the source reports
+/// failing (<see cref="SourceStatus"/>) until they list or watch again.
 /// </summary>
 public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
 {
@@ -61,14 +63,38 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
         }
 
         _otherInformers = others;
+        Status = new SourceStatus(Name, logger);
+        foreach (var informer in _informers)
+        {
+            informer.StatusChanged += UpdateStatus;
+        }
     }
 
     public string Name => "kubernetes";
 
-    public bool IsSynced => _informers.All(i => i.HasSynced);
+    public bool IsSynced => Status.IsSynced;
+
+    public SourceStatus Status { get; }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_informers.Concat(_otherInformers).Select(i => i.RunAsync(stoppingToken)));
+
+    /// <summary>Failing while any informer that feeds config fails; read again once all have synced and none fails.</summary>
+    private void UpdateStatus()
+    {
+        lock (Status)
+        {
+            var failures = _informers.Where(i => i.Failure is not null).Select(i => i.Failure!).ToList();
+            if (failures.Count > 0)
+            {
+                Status.Failed(string.Join("; ", failures));
+            }
+            else if (_informers.All(i => i.HasSynced))
+            {
+                Status.Succeeded();
+            }
+        }
+    }
 
     private Action<InformerEventType, T> Handler<T>(string kind)
         where T : IKubernetesObject<V1ObjectMeta> =>

@@ -21,10 +21,16 @@ public sealed class ManifestFileLoader
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
-    public (List<MeshObject> Objects, List<string> Errors) Load(string text)
+    /// <summary>
+    /// Every document of <paramref name="text"/>. An object defined twice in the file is served from
+    /// its first document, with a warning naming both, as the store does for an object defined by two files.
+    /// </summary>
+    public ManifestLoad Load(string text)
     {
         var objects = new List<MeshObject>();
         var errors = new List<string>();
+        var warnings = new List<string>();
+        var firstDefinedAt = new Dictionary<(string Kind, ObjectKey Key), string>();
         foreach (var document in KubernetesManifestReader.Read(text))
         {
             if (document.Error is not null)
@@ -49,15 +55,24 @@ public sealed class ManifestFileLoader
                 _logger.LogWarning("Config document {Document} (line {Line}): {Warning}", document.Index + 1, document.Line, warning);
             }
 
+            var at = $"document {document.Index + 1} (line {document.Line})";
             if (result.Error is not null)
             {
-                errors.Add($"document {document.Index + 1} (line {document.Line}): {result.Error}");
+                errors.Add($"{at}: {result.Error}");
                 continue;
             }
 
-            objects.Add(result.Object!);
+            var obj = result.Object!;
+            if (firstDefinedAt.TryGetValue((obj.Kind, obj.Key), out var first))
+            {
+                warnings.Add($"{obj.Kind} {obj.Key.Namespace}/{obj.Key.Name} is defined twice in this file, by {first} and {at}; using the one from {first}");
+                continue;
+            }
+
+            firstDefinedAt[(obj.Kind, obj.Key)] = at;
+            objects.Add(obj);
         }
 
-        return (objects, errors);
+        return new ManifestLoad(objects, errors, warnings);
     }
 }

@@ -12,7 +12,9 @@ public static class ConsoleLogging
         logger.MinimumLevel.Is(Enum.TryParse<LogEventLevel>(level, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
-            .Enrich.FromLogContext();
+            .Enrich.FromLogContext()
+            // A port that cannot be bound is reported once, in one line, by ControlPlaneHost.RunAsync.
+            .Filter.ByExcluding(e => BindFailure.Is(e.Exception));
         return format == "json"
             ? logger.WriteTo.Console(new CompactJsonFormatter())
             : logger.WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}");

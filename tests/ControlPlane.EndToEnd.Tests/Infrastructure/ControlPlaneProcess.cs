@@ -30,7 +30,8 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
     public HttpClient Http { get; } = new();
 
     /// <summary>Starts <paramref name="name"/> (the program's assembly name) with the given arguments.</summary>
-    public static ControlPlaneProcess Start(string name, IEnumerable<string> arguments, ITestOutputHelper output)
+    /// <param name="logLevel">Its --log-level; Debug shows the most when a test fails, Information keeps tests with many proxies readable.</param>
+    public static ControlPlaneProcess Start(string name, IEnumerable<string> arguments, ITestOutputHelper output, string logLevel = "Debug")
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -39,7 +40,7 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(PathOf(name));
-        foreach (var argument in arguments.Concat(["--log-format", "json", "--log-level", "Debug"]))
+        foreach (var argument in arguments.Concat(["--log-format", "json", "--log-level", logLevel]))
         {
             start.ArgumentList.Add(argument);
         }
@@ -88,6 +89,42 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
             ready => ready,
             $"{_name} to report ready",
             timeout);
+    }
+
+    /// <summary>Everything the process has written so far, stdout and stderr, a line each.</summary>
+    public IReadOnlyList<string> Output => Lines();
+
+    /// <summary>The OS process id, e.g. to read /proc/&lt;pid&gt;/status.</summary>
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits (with a deadline) for the process to exit on its own and returns its exit code, once all its output is read.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? Eventually.DefaultTimeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            await _reading.WaitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{_name} did not exit in time:\n{string.Join('\n', Lines())}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    /// <summary>Kills the process at once (SIGKILL), as a crash or an OOM kill would, and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -48,7 +48,8 @@ public sealed class XdsServerInstance : IAsyncDisposable
     public ConnectionRegistry Connections => _app.Services.GetRequiredService<ConnectionRegistry>();
 
     /// <param name="files">Config files (name → YAML) present before the server starts.</param>
-    public static async Task<XdsServerInstance> StartAsync(IReadOnlyDictionary<string, string>? files = null, Action<XdsServerOptions>? configure = null)
+    /// <param name="waitReady">False to return as soon as the server listens, before /healthz/ready answers 200.</param>
+    public static async Task<XdsServerInstance> StartAsync(IReadOnlyDictionary<string, string>? files = null, Action<XdsServerOptions>? configure = null, bool waitReady = true)
     {
         var configDir = Directory.CreateTempSubdirectory("xds-config-").FullName;
         foreach (var (name, text) in files ?? new Dictionary<string, string>())
@@ -72,6 +73,11 @@ public sealed class XdsServerInstance : IAsyncDisposable
         var app = XdsServerHost.Build(options, builder => builder.Logging.AddProvider(logs));
         await app.StartAsync();
         var instance = new XdsServerInstance(app, configDir, logs);
+        if (!waitReady)
+        {
+            return instance;
+        }
+
         await Eventually.Until(
             async () => (await instance.Http.GetAsync("/healthz/ready")).IsSuccessStatusCode,
             ready => ready,

@@ -8,5 +8,11 @@ public interface IResourceInformer
     /// <summary>True once the first list has been delivered to the handler.</summary>
     bool HasSynced { get; }
 
+    /// <summary>Why the API server cannot be listed or watched now (the informer keeps retrying and withdraws nothing); null while it can.</summary>
+    string? Failure { get; }
+
+    /// <summary>Raised, on the informer's loop, when <see cref="HasSynced"/> or <see cref="Failure"/> changes.</summary>
+    event Action? StatusChanged;
+
     Task RunAsync(CancellationToken cancellationToken);
 }

@@ -10,7 +10,9 @@ namespace ControlPlane.Mesh.Kubernetes.Informers;
 /// List, then watch from the list's resourceVersion; re-watch from the last seen (or bookmarked)
 /// version when a watch ends; relist on 410 Gone and diff against the cache so that unchanged
 /// objects cause no event; back off on errors; re-announce everything each resync period.
-/// Events reach the handler in order, from this informer's one loop.
+/// Events reach the handler in order, from this informer's one loop. While the API server cannot be
+/// reached nothing is withdrawn: the cache and what the handler was told stay as they were, and
+/// <see cref="Failure"/> says why until a list or watch succeeds again.
 /// </summary>
 public sealed class ResourceInformer<T, TList> : IResourceInformer
     where T : class, IKubernetesObject<V1ObjectMeta>
@@ -24,6 +26,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
     private readonly Dictionary<(string? Namespace, string Name), T> _cache = new();
     private const int MaxWatchFailures = 5;
     private volatile bool _synced;
+    private volatile string? _failure;
     private string? _version;
 
     public ResourceInformer(ResourceClient<T, TList> client, Action<InformerEventType, T> handler, ResourceInformerOptions options, ILogger logger, TimeProvider? time = null)
@@ -38,6 +41,10 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
     public string Resource => _client.Resource;
 
     public bool HasSynced => _synced;
+
+    public string? Failure => _failure;
+
+    public event Action? StatusChanged;
 
     /// <summary>Number of full lists done, for tests and metrics.</summary>
     public int Lists { get; private set; }
@@ -60,6 +67,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
             }
             catch (Exception e)
             {
+                ReportFailure($"cannot list or watch {Resource}: {Bounded(Describe(e))}");
                 _logger.LogWarning("Listing {Resource} failed: {Error}; retrying in {Backoff}", Resource, Describe(e), backoff);
                 if (!await DelayAsync(backoff, cancellationToken))
                 {
@@ -94,6 +102,12 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && ++failures < MaxWatchFailures)
             {
+                // One broken watch is routine (the API server restarts, a connection is reset); failing to resume it is not.
+                if (failures > 1)
+                {
+                    ReportFailure($"cannot watch {Resource}: {Bounded(Describe(e))}");
+                }
+
                 _logger.LogInformation("Watch of {Resource} broke ({Error}); resuming from version {ResourceVersion} in {Backoff}", Resource, Describe(e), _version, backoff);
                 if (!await DelayAsync(backoff, cancellationToken))
                 {
@@ -138,7 +152,10 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
         {
             _synced = true;
             _logger.LogInformation("Listed {Count} {Resource}; watching from version {ResourceVersion}", list.Items.Count, Resource, ListVersion(list));
+            RaiseStatusChanged();
         }
+
+        ReportFailure(null);
 
         return ListVersion(list);
     }
@@ -169,6 +186,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
                     break;
                 }
 
+                ReportFailure(null);
                 var (type, item) = enumerator.Current;
                 switch (type)
                 {
@@ -214,8 +232,36 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
             throw watchError;
         }
 
+        // The API server ended the watch as it does on timeout: it is reachable.
+        ReportFailure(null);
         return true;
     }
+
+    private void ReportFailure(string? failure)
+    {
+        if (_failure == failure)
+        {
+            return;
+        }
+
+        _failure = failure;
+        RaiseStatusChanged();
+    }
+
+    private void RaiseStatusChanged()
+    {
+        try
+        {
+            StatusChanged?.Invoke();
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Reporting the status of the {Resource} informer failed", Resource);
+        }
+    }
+
+    /// <summary>API server text as a status may quote it: at most 200 characters.</summary>
+    private static string Bounded(string text) => text.Length <= 200 ? text : string.Concat(text.AsSpan(0, 200), "…");
 
     private void Resync()
     {

@@ -112,7 +112,7 @@ internal sealed class LoadBenchmark
         await using var server = ChildProcess.Start("xds-server", serverPath,
         [
             "--config-dir", writer.ConfigDir, "--grpc-port", "0", "--http-port", "0", "--listen-address", "127.0.0.1",
-            "--log-format", "json", "--log-level", _options.ServerLogLevel,
+            "--log-format", "json", "--log-level", _options.ServerLogLevel, .. _options.ServerArguments,
         ]);
         var grpcPort = await server.PortOfAsync("grpc", TimeSpan.FromMinutes(2));
         var httpPort = await server.PortOfAsync("http", TimeSpan.FromMinutes(2));

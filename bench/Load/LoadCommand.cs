@@ -35,6 +35,7 @@ internal static class LoadCommand
             }
         });
         var logLevel = new Option<string>("--server-log-level") { Description = "The xds-server's --log-level.", DefaultValueFactory = _ => "Information" };
+        var serverArgs = new Option<string[]>("--server-arg") { Description = "An extra xds-server argument (repeat it), e.g. --server-arg=--max-concurrent-sends --server-arg=200.", AllowMultipleArgumentsPerToken = false };
         services.Validators.Add(r => Positive(r, "--services"));
         endpoints.Validators.Add(r => Positive(r, "--endpoints"));
         proxies.Validators.Add(r => Positive(r, "--proxies"));
@@ -44,7 +45,7 @@ internal static class LoadCommand
             "Load benchmark of the xds-server: a generated mesh, N simulated Envoy sidecars over real gRPC, the scenarios of issue 10, and the fan-out floor. " +
             "Without --services this program runs the BenchmarkDotNet micro-benchmarks (--filter).")
         {
-            services, endpoints, proxies, namespaces, deltaShare, istioShare, rounds, reconnects, deadline, idle, json, plot, server, workDir, scenarios, logLevel,
+            services, endpoints, proxies, namespaces, deltaShare, istioShare, rounds, reconnects, deadline, idle, json, plot, server, workDir, scenarios, logLevel, serverArgs,
         };
         root.SetAction(async (parse, _) => await new LoadBenchmark(new LoadOptions
         {
@@ -63,6 +64,7 @@ internal static class LoadCommand
             ServerPath = parse.GetValue(server),
             WorkDir = parse.GetValue(workDir),
             ServerLogLevel = parse.GetValue(logLevel)!,
+            ServerArguments = parse.GetValue(serverArgs) ?? [],
             Scenarios = parse.GetValue(scenarios)!.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries)).Append("storm").ToHashSet(),
         }).RunAsync());
         return root.Parse(args).InvokeAsync();

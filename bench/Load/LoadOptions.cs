@@ -42,6 +42,9 @@ internal sealed record LoadOptions
 
     public string ServerLogLevel { get; init; } = "Information";
 
+    /// <summary>Further xds-server arguments, after the benchmark's own (a later option wins).</summary>
+    public IReadOnlyList<string> ServerArguments { get; init; } = [];
+
     /// <summary>Every scenario kind there is; the connect storm always runs (the others need connected proxies).</summary>
     public static readonly IReadOnlyList<string> AllScenarios = ["storm", "eds", "full", "vs", "reconnect", "floor"];
 

@@ -47,7 +47,7 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
             // what the proxy wants and gets all of it. A nonce from a previous stream means nothing here.
             subscription ??= _subscriptions[typeUrl] = new SotwSubscription(typeUrl);
             subscription.Update(request, Context.NameSets);
-            await RespondAsync(subscription, Context.Cache.Current, isPush: false);
+            await RespondAsync(subscription, Context.Cache.Current, Reply.Fresh);
             return;
         }
 
@@ -76,7 +76,7 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
         // A newer request supersedes the older one of its type, NACK or not: take its names.
         if (subscription.Update(request, Context.NameSets) && !IgnoresNames(typeUrl))
         {
-            await RespondAsync(subscription, Context.Cache.Current, isPush: false);
+            await RespondAsync(subscription, Context.Cache.Current, Reply.NamesChanged);
         }
 
         if (typeUrl == TypeUrls.Cluster && _endpointsAwaitClusterAck && _subscriptions.TryGetValue(TypeUrls.Endpoint, out var endpoints))
@@ -84,19 +84,19 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
             // Held back while these clusters were on their way (see RespondAsync); sent even if
             // unchanged, since the proxy may have dropped the last ones.
             _endpointsAwaitClusterAck = false;
-            await RespondAsync(endpoints, Context.Cache.Current, isPush: false);
+            await RespondAsync(endpoints, Context.Cache.Current, Reply.Fresh);
         }
     }
 
     protected override bool IsSubscribed(string typeUrl) => _subscriptions.ContainsKey(typeUrl);
 
     protected override Task PushTypeAsync(string typeUrl, CacheState state) =>
-        RespondAsync(_subscriptions[typeUrl], state, isPush: true);
+        RespondAsync(_subscriptions[typeUrl], state, Reply.Push);
 
     /// <summary>True where the policy decides the resources, not the request's names.</summary>
     private bool IgnoresNames(string typeUrl) => typeUrl == TypeUrls.Endpoint && Policy.EndpointsFollowClusters;
 
-    private async Task RespondAsync(SotwSubscription subscription, CacheState state, bool isPush)
+    private async Task RespondAsync(SotwSubscription subscription, CacheState state, Reply reply)
     {
         var typeUrl = subscription.TypeUrl;
         if (typeUrl == TypeUrls.Endpoint && Policy.EndpointsFollowClusters &&
@@ -109,7 +109,7 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
         }
 
         var set = (await ConfigAsync(state)).Of(typeUrl);
-        var (prepared, whole) = Prepare(set, subscription, isPush);
+        var (prepared, whole) = Prepare(set, subscription, reply);
         subscription.SentSet = whole;
         if (prepared is null)
         {
@@ -120,17 +120,20 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
         subscription.SentVersion = prepared.Version;
         subscription.SentNonce = nonce;
         await SendAsync(new OutgoingResponse(prepared, nonce), prepared.Body.Length);
-        RecordSent(typeUrl, prepared.Version, nonce, prepared.Count, state, isPush);
+        RecordSent(typeUrl, prepared.Version, nonce, prepared.Count, state, isPush: reply == Reply.Push);
     }
 
     /// <summary>
     /// What to send from <paramref name="set"/>: null when a push brings nothing new. When the proxy
-    /// wants the whole set, the response is shared with every stream of the view, and a push of EDS
-    /// or RDS carries only what changed since the set last sent. Also returns the whole set, if so.
+    /// wants the whole set, the response is shared with every stream of the view, and for EDS and RDS
+    /// a push or a changed subscription carries only what the proxy lacks since the set last sent:
+    /// resources that changed, and newly requested ones (xDS protocol: "the server must resend any
+    /// newly requested resources"). Also returns the whole set, if so.
     /// </summary>
-    private (PreparedResponse? Response, ResourceSet? Whole) Prepare(ResourceSet set, SotwSubscription subscription, bool isPush)
+    private (PreparedResponse? Response, ResourceSet? Whole) Prepare(ResourceSet set, SotwSubscription subscription, Reply reply)
     {
         var typeUrl = subscription.TypeUrl;
+        var isPush = reply == Reply.Push;
         if (WantsAll(set, subscription))
         {
             var version = Context.Prepared.VersionOf(set);
@@ -140,16 +143,20 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
             }
 
             var previous = subscription.SentSet;
-            return isPush && previous is not null && MaySendChangesOnly(typeUrl)
-                ? (Context.Prepared.Changes(typeUrl, previous, set), set)
-                : (Context.Prepared.Whole(typeUrl, set), set);
+            if (reply != Reply.Fresh && previous is not null && MaySendChangesOnly(typeUrl))
+            {
+                // Nothing new for the proxy: a changed subscription still gets its (empty) answer.
+                return (Context.Prepared.Changes(typeUrl, previous, set) ?? (isPush ? null : Context.Prepared.Empty(typeUrl, set)), set);
+            }
+
+            return (Context.Prepared.Whole(typeUrl, set), set);
         }
 
         var resources = Select(set, subscription, out var unknown);
         NoteUnknownNames(typeUrl, unknown);
         var named = ResponseVersion.Of(resources);
         return isPush && named == subscription.SentVersion
-            ? (null, null)
+            ? (null, subscription.SentSet)
             : (PreparedResponse.StateOfTheWorld(typeUrl, named, resources, Context.Options.ControlPlaneId), null);
     }
 
@@ -182,5 +189,18 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
         }
 
         return selected;
+    }
+
+    /// <summary>Why a response is being prepared.</summary>
+    private enum Reply
+    {
+        /// <summary>A first request, or one that answers nothing: the proxy may hold nothing, so all of it.</summary>
+        Fresh,
+
+        /// <summary>An ACK that changed the names asked for.</summary>
+        NamesChanged,
+
+        /// <summary>A mesh change.</summary>
+        Push,
     }
 }

@@ -236,6 +236,18 @@ public sealed class SotwConformanceTests : IAsyncLifetime
                 var whole = await s.ExpectAsync(Eds, Reviews, Ratings);
                 whole.VersionInfo.Should().Be(pushed.VersionInfo, "the partial response's version is that of everything the proxy then holds");
             }),
+        new("a name added to a whole subscription gets only the new resource",
+            "How the client specifies what resources to return: when the set of resources requested changes, the server must resend any newly requested resources (EDS and RDS responses need not be complete).",
+            async s =>
+            {
+                await s.RequestAsync(Eds, Reviews, Ratings);
+                await s.ExpectAsync(Eds, Reviews, Ratings);
+                await s.AckAsync(Eds);
+                await s.Mesh.SetAsync("details", "10.1.0.3");
+                await Eventually.Until(() => s.Mesh.Serves("details"), "details to be served");
+                await s.AckAsync(Eds, Reviews, Ratings, Details);
+                await s.ExpectAsync(Eds, Details);
+            }),
         new("after a NACK the next EDS push is complete",
             "ACK/NACK: a NACK means the client kept what it held before, so a later update cannot build on the rejected one.",
             async s =>

@@ -31,6 +31,13 @@ public sealed class PreparedResponses
         return entry.Whole ??= PreparedResponse.StateOfTheWorld(typeUrl, entry.Version, set.Resources.Values.ToList(), _controlPlaneId);
     }
 
+    /// <summary>No resources, at <paramref name="set"/>'s version: the answer to a request that brings nothing new.</summary>
+    public PreparedResponse Empty(string typeUrl, ResourceSet set)
+    {
+        var entry = EntryOf(set);
+        return entry.Empty ??= PreparedResponse.StateOfTheWorld(typeUrl, entry.Version, [], _controlPlaneId);
+    }
+
     /// <summary>
     /// The resources of <paramref name="to"/> that <paramref name="from"/> lacks or holds at another
     /// version, at <paramref name="to"/>'s version; null when there are none. For the types whose
@@ -95,6 +102,8 @@ public sealed class PreparedResponses
         public NameSetFingerprint Keys { get; } = keys;
 
         public PreparedResponse? Whole { get; set; }
+
+        public PreparedResponse? Empty { get; set; }
 
         public ConditionalWeakTable<ResourceSet, ChangeBox> ChangesFrom { get; } = new();
 

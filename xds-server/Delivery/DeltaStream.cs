@@ -129,7 +129,10 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, OutgoingRes
         var typeUrl = subscription.TypeUrl;
         var set = (await ConfigAsync(state)).Of(typeUrl);
         var wantsAll = subscription.Wildcard || subscription.NamesFingerprint == Context.Prepared.KeysOf(set);
-        var prepared = (settle is null || settle.Count == 0) && wantsAll && subscription.Held.Exactly is { } held
+        // The shared transition serves names just subscribed too, when they exist and are not held:
+        // it sends them as new.
+        var prepared = wantsAll && subscription.Held.Exactly is { } held &&
+                       (settle is null || settle.All(name => set.Find(name) is not null && held.Find(name) is null))
             ? Context.Prepared.DeltaTransition(typeUrl, held, set)
             : Difference(subscription, set, settle);
         if (prepared is null && !force)

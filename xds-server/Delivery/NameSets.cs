@@ -39,6 +39,21 @@ public sealed class NameSets
         return (set, fingerprint);
     }
 
+    /// <summary>
+    /// The shared set whose fingerprint is <paramref name="fingerprint"/>, making it of
+    /// <paramref name="names"/> only when no stream holds one: a request repeating a set others
+    /// already asked for costs no strings.
+    /// </summary>
+    public (ImmutableHashSet<string> Names, NameSetFingerprint Fingerprint) Intern(NameSetFingerprint fingerprint, Func<IReadOnlyCollection<string>> names)
+    {
+        if (fingerprint.Count > 0 && _sets.TryGetValue(fingerprint, out var held) && held.TryGetTarget(out var shared))
+        {
+            return (shared, fingerprint);
+        }
+
+        return Intern(names());
+    }
+
     /// <summary>Sets held right now (for tests and metrics).</summary>
     public int Count => _sets.Count;
 

@@ -152,12 +152,14 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
             return (Context.Prepared.Whole(typeUrl, set), set);
         }
 
-        var resources = Select(set, subscription, out var unknown);
+        var (named, unknown) = Context.Prepared.Named(typeUrl, set, subscription.Names);
+        if (isPush && named.Version == subscription.SentVersion)
+        {
+            return (null, subscription.SentSet);
+        }
+
         NoteUnknownNames(typeUrl, unknown);
-        var named = ResponseVersion.Of(resources);
-        return isPush && named == subscription.SentVersion
-            ? (null, subscription.SentSet)
-            : (PreparedResponse.StateOfTheWorld(typeUrl, named, resources, Context.Options.ControlPlaneId), null);
+        return (named, null);
     }
 
     /// <summary>True when the proxy asks for every resource of the set (the usual case for a sidecar).</summary>
@@ -171,25 +173,6 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
     /// </summary>
     private bool MaySendChangesOnly(string typeUrl) =>
         typeUrl == TypeUrls.Endpoint || (typeUrl == TypeUrls.Route && Policy.PartialRoutes);
-
-    private static List<XdsResource> Select(ResourceSet set, SotwSubscription subscription, out List<string> unknown)
-    {
-        unknown = [];
-        var selected = new List<XdsResource>(subscription.Names.Count);
-        foreach (var name in subscription.Names.OrderBy(n => n, StringComparer.Ordinal))
-        {
-            if (set.Find(name) is { } resource)
-            {
-                selected.Add(resource);
-            }
-            else
-            {
-                unknown.Add(name);
-            }
-        }
-
-        return selected;
-    }
 
     /// <summary>Why a response is being prepared.</summary>
     private enum Reply

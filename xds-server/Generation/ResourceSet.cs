@@ -5,6 +5,8 @@ namespace ControlPlane.XdsServer.Generation;
 /// <summary>All resources of one type for one proxy view, by name.</summary>
 public sealed class ResourceSet
 {
+    private readonly Lazy<Dictionary<string, XdsResource>> _byName;
+
     public ResourceSet(IEnumerable<XdsResource> resources)
     {
         var builder = ImmutableSortedDictionary.CreateBuilder<string, XdsResource>(StringComparer.Ordinal);
@@ -14,11 +16,13 @@ public sealed class ResourceSet
         }
 
         Resources = builder.ToImmutable();
+        _byName = new Lazy<Dictionary<string, XdsResource>>(() => new Dictionary<string, XdsResource>(Resources, StringComparer.Ordinal));
     }
 
     public static ResourceSet Empty { get; } = new([]);
 
     public ImmutableSortedDictionary<string, XdsResource> Resources { get; }
 
-    public XdsResource? Find(string name) => Resources.GetValueOrDefault(name);
+    /// <summary>The resource named <paramref name="name"/>, or null: a hash lookup, as every stream asks it for every name it subscribes to.</summary>
+    public XdsResource? Find(string name) => _byName.Value.GetValueOrDefault(name);
 }

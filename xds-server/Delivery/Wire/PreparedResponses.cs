@@ -66,6 +66,45 @@ public sealed class PreparedResponses
     }
 
     /// <summary>
+    /// The response for a proxy that asks for <paramref name="names"/> (an interned set, so streams
+    /// asking for the same names share it), not all of <paramref name="set"/>: the named resources
+    /// that exist, in name order, and the names that do not.
+    /// </summary>
+    public (PreparedResponse Response, IReadOnlyList<string> Unknown) Named(string typeUrl, ResourceSet set, System.Collections.Immutable.ImmutableHashSet<string> names)
+    {
+        var entry = EntryOf(set);
+        lock (entry)
+        {
+            if (entry.ByNames.TryGetValue(names, out var cached))
+            {
+                return (cached.Response, cached.Unknown);
+            }
+        }
+
+        var selected = new List<XdsResource>(names.Count);
+        var unknown = new List<string>();
+        foreach (var name in names.OrderBy(n => n, StringComparer.Ordinal))
+        {
+            if (set.Find(name) is { } resource)
+            {
+                selected.Add(resource);
+            }
+            else
+            {
+                unknown.Add(name);
+            }
+        }
+
+        var response = PreparedResponse.StateOfTheWorld(typeUrl, ResponseVersion.Of(selected), selected, _controlPlaneId);
+        lock (entry)
+        {
+            entry.ByNames.AddOrUpdate(names, new NamedBox(response, unknown));
+        }
+
+        return (response, unknown);
+    }
+
+    /// <summary>
     /// The delta response that takes a proxy holding exactly <paramref name="from"/> to holding
     /// exactly <paramref name="to"/>: the resources that are new or at another version, and the names
     /// that are gone; null when there are none.
@@ -108,7 +147,11 @@ public sealed class PreparedResponses
         public ConditionalWeakTable<ResourceSet, ChangeBox> ChangesFrom { get; } = new();
 
         public ConditionalWeakTable<ResourceSet, ChangeBox> DeltaFrom { get; } = new();
+
+        public ConditionalWeakTable<System.Collections.Immutable.ImmutableHashSet<string>, NamedBox> ByNames { get; } = new();
     }
 
     private sealed record ChangeBox(PreparedResponse? Response);
+
+    private sealed record NamedBox(PreparedResponse Response, IReadOnlyList<string> Unknown);
 }

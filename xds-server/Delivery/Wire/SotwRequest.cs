@@ -130,5 +130,5 @@ public sealed class SotwRequest
     }
 
     /// <summary>The names as an interned set, for a subscription that changed.</summary>
-    internal (ImmutableHashSet<string> Names, NameSetFingerprint Fingerprint) InternNames(NameSets nameSets) => nameSets.Intern(Names());
+    internal (ImmutableHashSet<string> Names, NameSetFingerprint Fingerprint) InternNames(NameSets nameSets) => nameSets.Intern(NamesFingerprint, Names);
 }

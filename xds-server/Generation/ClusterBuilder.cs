@@ -1,4 +1,5 @@
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Indexes;
 using Envoy.Config.Cluster.V3;
 using Envoy.Config.Core.V3;
 using Envoy.Config.Endpoint.V3;
@@ -20,7 +21,7 @@ public static class ClusterBuilder
     /// ORIGINAL_DST on sidecars (unless <paramref name="edsForHeadless"/>) and EDS elsewhere.
     /// Proxyless gRPC always gets EDS, as istiod's gRPC generator sends.
     /// </summary>
-    public static Cluster Outbound(MeshService service, MeshServicePort port, ProxyKind kind = ProxyKind.Sidecar, bool edsForHeadless = false)
+    public static Cluster Outbound(HostService service, MeshServicePort port, ProxyKind kind = ProxyKind.Sidecar, bool edsForHeadless = false)
     {
         var name = MeshNames.OutboundCluster(port.Port, service.Hostname);
         var type = DiscoveryType(service, kind, edsForHeadless);
@@ -62,15 +63,16 @@ public static class ClusterBuilder
     }
 
     /// <summary>True when the proxy fetches the cluster's endpoints over EDS (so an assignment is to be sent).</summary>
-    public static bool IsEds(MeshService service, ProxyKind kind, bool edsForHeadless) =>
+    public static bool IsEds(HostService service, ProxyKind kind, bool edsForHeadless) =>
         DiscoveryType(service, kind, edsForHeadless) == Cluster.Types.DiscoveryType.Eds;
 
-    private static Cluster.Types.DiscoveryType DiscoveryType(MeshService service, ProxyKind kind, bool edsForHeadless) =>
+    /// <summary>istiod's convertResolution; <paramref name="edsForHeadless"/> applies to Kubernetes services only, as there.</summary>
+    private static Cluster.Types.DiscoveryType DiscoveryType(HostService service, ProxyKind kind, bool edsForHeadless) =>
         kind == ProxyKind.Grpc ? Cluster.Types.DiscoveryType.Eds :
         service.Resolution switch
         {
             MeshResolution.DnsLb => Cluster.Types.DiscoveryType.StrictDns,
-            MeshResolution.Passthrough when kind == ProxyKind.Sidecar && !edsForHeadless => Cluster.Types.DiscoveryType.OriginalDst,
+            MeshResolution.Passthrough when kind == ProxyKind.Sidecar && !(edsForHeadless && service.IsKubernetes) => Cluster.Types.DiscoveryType.OriginalDst,
             _ => Cluster.Types.DiscoveryType.Eds,
         };
 
@@ -186,13 +188,13 @@ public static class ClusterBuilder
         },
     };
 
-    /// <summary>Lets tools (and stats) map a cluster back to its Kubernetes service.</summary>
-    private static Metadata IstioServiceMetadata(MeshService service, MeshServicePort port)
+    /// <summary>Lets tools (and stats) map a cluster back to its service: host, name (a ServiceEntry's host) and namespace.</summary>
+    private static Metadata IstioServiceMetadata(HostService service, MeshServicePort port)
     {
         var serviceEntry = new Struct();
         serviceEntry.Fields["host"] = Value.ForString(service.Hostname);
-        serviceEntry.Fields["name"] = Value.ForString(service.Key.Name);
-        serviceEntry.Fields["namespace"] = Value.ForString(service.Key.Namespace);
+        serviceEntry.Fields["name"] = Value.ForString(service.Name);
+        serviceEntry.Fields["namespace"] = Value.ForString(service.Namespace);
         var istio = new Struct();
         istio.Fields["default_original_port"] = Value.ForNumber(port.Port);
         istio.Fields["services"] = Value.ForList(Value.ForStruct(serviceEntry));

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Indexes;
 using Envoy.Config.Core.V3;
 using Envoy.Config.Endpoint.V3;
 
@@ -14,7 +15,7 @@ public static class EndpointBuilder
     /// istio-1.10 converter replaces a cluster's hosts once per locality, so of several it keeps
     /// only the last; in one locality it keeps them all, with the same per-host weights.
     /// </param>
-    public static ClusterLoadAssignment Build(MeshService service, MeshServicePort port, ImmutableArray<MeshEndpointSlice> slices, bool oneLocality = false)
+    public static ClusterLoadAssignment Build(HostService service, MeshServicePort port, ImmutableArray<MeshEndpointSlice> slices, bool oneLocality = false)
     {
         var byZone = new SortedDictionary<string, SortedSet<(string Address, int Port)>>(StringComparer.Ordinal);
         foreach (var slice in slices)

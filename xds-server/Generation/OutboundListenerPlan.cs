@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Indexes;
 
 namespace ControlPlane.XdsServer.Generation;
 
@@ -9,7 +10,8 @@ namespace ControlPlane.XdsServer.Generation;
 /// address and port the listener stands for (istiod 1.10's <c>buildSidecarOutboundListeners</c>
 /// for the catch-all egress listener): HTTP ports on the proxy's wildcard address; TCP and sniffed
 /// ports on the service VIP, on 0.0.0.0 for an ExternalName service, and on every pod IP of a
-/// headless service. Contributions are in hostname order, the order conflicts are resolved in.
+/// headless service. Contributions are in the order of the services proxies see (a
+/// <see cref="ServiceScope"/>), the order conflicts are resolved in.
 /// </summary>
 internal sealed class OutboundListenerPlan
 {
@@ -17,10 +19,11 @@ internal sealed class OutboundListenerPlan
     private readonly ImmutableArray<(string? Bind, ListenerContribution Contribution)> _contributions;
     private readonly ConcurrentDictionary<string, ImmutableSortedDictionary<(string Bind, int Port), ImmutableArray<ListenerContribution>>> _byWildcard = new(StringComparer.Ordinal);
 
-    public OutboundListenerPlan(MeshSnapshot mesh)
+    /// <param name="services">The services, in the order proxies see them.</param>
+    public OutboundListenerPlan(MeshSnapshot mesh, IEnumerable<HostService> services)
     {
         var contributions = ImmutableArray.CreateBuilder<(string?, ListenerContribution)>();
-        foreach (var service in mesh.Services.Values.OrderBy(s => s.Hostname, StringComparer.Ordinal))
+        foreach (var service in services)
         {
             foreach (var port in service.Ports)
             {
@@ -34,16 +37,16 @@ internal sealed class OutboundListenerPlan
                 {
                     contributions.Add((null, new ListenerContribution(service, port, protocol)));
                 }
-                else if (service.Resolution == MeshResolution.Passthrough)
+                else if (service.Resolution == MeshResolution.Passthrough && service.Service is { } kubernetes)
                 {
-                    foreach (var address in EndpointAddresses(mesh.SlicesOf(service.Key), port))
+                    foreach (var address in EndpointAddresses(mesh.SlicesOf(kubernetes.Key), port))
                     {
                         contributions.Add((address, new ListenerContribution(service, port, protocol)));
                     }
                 }
                 else
                 {
-                    contributions.Add((service.ClusterIp ?? MeshNames.UnspecifiedAddress, new ListenerContribution(service, port, protocol)));
+                    contributions.Add((service.Address ?? MeshNames.UnspecifiedAddress, new ListenerContribution(service, port, protocol)));
                 }
             }
         }

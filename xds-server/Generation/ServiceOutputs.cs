@@ -1,15 +1,17 @@
 using System.Collections.Immutable;
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Indexes;
 
 namespace ControlPlane.XdsServer.Generation;
 
 /// <summary>
-/// The resources one service instance yields, built on first use and kept as long as the service
-/// object lives: a service that did not change is never rebuilt, whatever else changed.
+/// The resources one service of the registry yields (a Kubernetes Service, or a ServiceEntry host),
+/// built on first use and kept as long as the <see cref="HostService"/> lives, that is as long as
+/// the object defining it: a service that did not change is never rebuilt, whatever else changed.
 /// </summary>
 internal sealed class ServiceOutputs
 {
-    private readonly MeshService _service;
+    private readonly HostService _service;
     private readonly GenerationStats _stats;
     private readonly Lazy<ImmutableArray<XdsResource>> _sidecarClusters;
     private readonly Lazy<ImmutableArray<XdsResource>> _routerClusters;
@@ -20,7 +22,7 @@ internal sealed class ServiceOutputs
     private (ImmutableArray<MeshEndpointSlice> Slices, ImmutableArray<XdsResource> Assignments)? _endpoints;
     private (ImmutableArray<MeshEndpointSlice> Slices, ImmutableArray<XdsResource> Assignments)? _oneLocalityEndpoints;
 
-    public ServiceOutputs(MeshService service, GenerationStats stats, GenerationOptions options)
+    public ServiceOutputs(HostService service, GenerationStats stats, GenerationOptions options)
     {
         _service = service;
         _stats = stats;

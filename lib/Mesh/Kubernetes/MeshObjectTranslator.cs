@@ -181,7 +181,7 @@ public sealed class MeshObjectTranslator
         return TranslationResult.Ok(new MeshEndpointSlice(key, serviceName, ports.ToImmutable(), endpoints.ToImmutable()));
     }
 
-    /// <summary>A Pod's labels and IPs (status.podIPs, else status.podIP); a pod without an IP yet has none.</summary>
+    /// <summary>A Pod's labels, IPs (status.podIPs, else status.podIP; a pod without an IP yet has none) and readiness.</summary>
     private static TranslationResult TranslatePod(V1Pod pod)
     {
         if (!TryKey(pod.Metadata, out var key, out var error))
@@ -193,8 +193,13 @@ public sealed class MeshObjectTranslator
             ? podIps.Select(ip => ip.Ip).Where(ip => !string.IsNullOrEmpty(ip)).ToImmutableArray()
             : string.IsNullOrEmpty(pod.Status?.PodIP) ? ImmutableArray<string>.Empty : [pod.Status.PodIP];
         var labels = ValueMap<string>.From(pod.Metadata.Labels ?? new Dictionary<string, string>());
-        return TranslationResult.Ok(new MeshPod(key, labels, ips));
+        return TranslationResult.Ok(new MeshPod(key, labels, ips, IsReady(pod)));
     }
+
+    /// <summary>istiod 1.10's pod cache: Pending or Running, not deleting, and the Ready condition True.</summary>
+    private static bool IsReady(V1Pod pod) =>
+        pod.Status?.Phase is "Pending" or "Running" && pod.Metadata.DeletionTimestamp is null &&
+        pod.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 
     private static bool TryKey(V1ObjectMeta? metadata, out ObjectKey key, out string error)
     {

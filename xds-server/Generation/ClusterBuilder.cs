@@ -16,12 +16,16 @@ public static class ClusterBuilder
 
     /// <summary>
     /// The outbound cluster <c>outbound|PORT||HOST</c> of a service port, of the type istiod 1.10
-    /// gives it for the kind of proxy (<c>convertResolution</c>): EDS for services with a VIP;
-    /// STRICT_DNS to the external name for ExternalName services; for headless services
-    /// ORIGINAL_DST on sidecars (unless <paramref name="edsForHeadless"/>) and EDS elsewhere.
-    /// Proxyless gRPC always gets EDS, as istiod's gRPC generator sends.
+    /// gives it for the kind of proxy (<c>convertResolution</c>): EDS for services with a VIP and
+    /// STATIC ServiceEntries; STRICT_DNS for ExternalName services and DNS ServiceEntries, carrying
+    /// their endpoints (the external name, the entry's endpoints, or its hosts); for headless
+    /// services and NONE ServiceEntries ORIGINAL_DST on sidecars (unless
+    /// <paramref name="edsForHeadless"/>, for Kubernetes services) and EDS elsewhere. Proxyless gRPC
+    /// always gets EDS, as istiod's gRPC generator sends.
     /// </summary>
-    public static Cluster Outbound(HostService service, MeshServicePort port, ProxyKind kind = ProxyKind.Sidecar, bool edsForHeadless = false)
+    /// <param name="endpoints">The service's endpoints, which a STRICT_DNS cluster carries; none given, none.</param>
+    /// <returns>Null for a STRICT_DNS cluster without endpoints, which istiod does not build.</returns>
+    public static Cluster? Outbound(HostService service, MeshServicePort port, ProxyKind kind = ProxyKind.Sidecar, bool edsForHeadless = false, HostEndpoints? endpoints = null)
     {
         var name = MeshNames.OutboundCluster(port.Port, service.Hostname);
         var type = DiscoveryType(service, kind, edsForHeadless);
@@ -41,11 +45,17 @@ public static class ClusterBuilder
                 cluster.EdsClusterConfig = new Cluster.Types.EdsClusterConfig { ServiceName = name, EdsConfig = EnvoyDefaults.Ads() };
                 break;
             case Cluster.Types.DiscoveryType.StrictDns:
+                var dnsEndpoints = EndpointBuilder.DnsEndpoints(port, endpoints ?? HostEndpoints.None);
+                if (dnsEndpoints.Count == 0)
+                {
+                    return null;
+                }
+
                 // istiod 1.10 asks for IPv4 answers only, whatever the proxy's own addresses.
                 cluster.DnsLookupFamily = Cluster.Types.DnsLookupFamily.V4Only;
                 cluster.DnsRefreshRate = DnsRefreshRate;
                 cluster.RespectDnsTtl = true;
-                cluster.LoadAssignment = ExternalNameAssignment(name, service.ExternalName!, port.Port);
+                cluster.LoadAssignment = new ClusterLoadAssignment { ClusterName = name, Endpoints = { dnsEndpoints } };
                 break;
         }
 
@@ -75,21 +85,6 @@ public static class ClusterBuilder
             MeshResolution.Passthrough when kind == ProxyKind.Sidecar && !(edsForHeadless && service.IsKubernetes) => Cluster.Types.DiscoveryType.OriginalDst,
             _ => Cluster.Types.DiscoveryType.Eds,
         };
-
-    /// <summary>An ExternalName service's one endpoint: its name, on the service port, in no locality, as istiod's ExternalNameServiceInstances.</summary>
-    private static ClusterLoadAssignment ExternalNameAssignment(string clusterName, string externalName, int port) => new()
-    {
-        ClusterName = clusterName,
-        Endpoints =
-        {
-            new LocalityLbEndpoints
-            {
-                Locality = new Locality(),
-                LbEndpoints = { new LbEndpoint { Endpoint = new Endpoint { Address = EnvoyDefaults.SocketAddress(externalName, port) }, LoadBalancingWeight = 1 } },
-                LoadBalancingWeight = 1,
-            },
-        },
-    };
 
     /// <summary>
     /// Inbound traffic for a workload port goes on to its original destination (the pod IP), sent

@@ -60,17 +60,17 @@ public sealed class ConfigGenerator
         {
             case ProxyKind.Sidecar:
                 var (listeners, routes) = SidecarListenersAndRoutes(mesh, scope, view);
-                return new ProxyConfig(mesh.Version, SidecarClusters(scope, view), endpoints, listeners, routes);
+                return new ProxyConfig(mesh.Version, SidecarClusters(mesh, scope, view), endpoints, listeners, routes);
             case ProxyKind.Grpc:
                 return new ProxyConfig(
                     mesh.Version,
-                    FirstByName(Services(scope).SelectMany(s => Outputs(s).Clusters(ProxyKind.Grpc))),
+                    FirstByName(Services(scope).SelectMany(s => Outputs(s).Clusters(ProxyKind.Grpc, HostEndpoints.None))),
                     endpoints,
                     FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcListeners)),
                     FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcRoutes)));
             default:
                 // Gateways get listeners and routes from Gateway resources, which are not translated yet.
-                return new ProxyConfig(mesh.Version, SidecarClusters(scope, view), endpoints, ResourceSet.Empty, ResourceSet.Empty);
+                return new ProxyConfig(mesh.Version, SidecarClusters(mesh, scope, view), endpoints, ResourceSet.Empty, ResourceSet.Empty);
         }
     }
 
@@ -106,7 +106,7 @@ public sealed class ConfigGenerator
     }
 
     /// <summary>The services of a scope that generation builds for.</summary>
-    private static IEnumerable<HostService> Services(ServiceScope scope) => scope.Services.Where(s => s.IsKubernetes);
+    private static IEnumerable<HostService> Services(ServiceScope scope) => scope.Services;
 
     /// <summary>The resources of each name the first service yields, as istiod keeps the first of clusters with one name.</summary>
     private static ResourceSet FirstByName(IEnumerable<XdsResource> resources)
@@ -122,19 +122,40 @@ public sealed class ConfigGenerator
     private ScopePlan PlanOf(MeshSnapshot mesh, ServiceScope scope) =>
         _scopes.GetValue(scope, s => new ScopePlan(new PortIndex(Services(s)), new OutboundListenerPlan(mesh, Services(s))));
 
-    /// <summary>Assignments for the clusters this kind of proxy fetches over EDS; none for ORIGINAL_DST and STRICT_DNS clusters.</summary>
+    /// <summary>
+    /// Assignments for the clusters this kind of proxy fetches over EDS; none for ORIGINAL_DST and
+    /// STRICT_DNS clusters. As istiod's EDS, a cluster's endpoints are those of the service the
+    /// proxy finds by the host name (its last definition the proxy sees), from every definition of
+    /// that host in that service's namespace; a port that service lacks has an empty assignment.
+    /// </summary>
     private ResourceSet Endpoints(MeshSnapshot mesh, ServiceScope scope, ProxyView view)
     {
         var oneLocality = view.Flavor == ProxyFlavor.Mosn;
-        return FirstByName(Services(scope)
-            .Where(s => ClusterBuilder.IsEds(s, view.Kind, _options.EnableEdsForHeadlessServices))
-            .SelectMany(s => Outputs(s).Endpoints(mesh.SlicesOf(s.Service!.Key), oneLocality)));
+        var index = ServiceIndex.Of(mesh);
+        var workloads = WorkloadIndex.Of(mesh);
+        var assignments = new List<XdsResource>();
+        foreach (var service in Services(scope).Where(s => ClusterBuilder.IsEds(s, view.Kind, _options.EnableEdsForHeadlessServices)))
+        {
+            var found = index.Find(service.Hostname, scope) ?? service;
+            // DNS services' endpoints are resolved by the proxy, never sent over EDS (istiod keeps none for them).
+            var own = Outputs(found).Endpoints(found.Resolution == MeshResolution.DnsLb ? HostEndpoints.None : workloads.MergedEndpointsOf(found), oneLocality);
+            assignments.AddRange(own);
+            if (!ReferenceEquals(found, service))
+            {
+                assignments.AddRange(service.Ports
+                    .Where(p => p.Protocol != MeshProtocol.Udp && found.FindPort(p.Port) is null)
+                    .Select(p => XdsResource.Create(MeshNames.OutboundCluster(p.Port, service.Hostname), new Envoy.Config.Endpoint.V3.ClusterLoadAssignment { ClusterName = MeshNames.OutboundCluster(p.Port, service.Hostname) })));
+            }
+        }
+
+        return FirstByName(assignments);
     }
 
-    private ResourceSet SidecarClusters(ServiceScope scope, ProxyView view)
+    private ResourceSet SidecarClusters(MeshSnapshot mesh, ServiceScope scope, ProxyView view)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var clusters = Services(scope).SelectMany(s => Outputs(s).Clusters(view.Kind)).Where(c => names.Add(c.Name)).ToList();
+        var workloads = WorkloadIndex.Of(mesh);
+        var clusters = Services(scope).SelectMany(s => Outputs(s).Clusters(view.Kind, workloads.MergedEndpointsOf(s))).Where(c => names.Add(c.Name)).ToList();
         foreach (var port in view.Inbound)
         {
             clusters.Add(_inboundClusters.Get((port, view.InboundBindAddress), [], () =>

@@ -88,6 +88,22 @@ public sealed class ServiceEntryIndexTests
     }
 
     [Fact]
+    public void A_ready_pod_an_entry_selects_serves_its_ports_on_the_target_ports()
+    {
+        var mesh = Of(
+            IstioObject("ServiceEntry", "app", "legacy", "  hosts: [legacy.example.internal]\n  ports: [{number: 80, name: http, protocol: HTTP, targetPort: 8080}, {number: 5000, name: tcp, protocol: TCP}]\n  resolution: STATIC\n  workloadSelector: {labels: {app: legacy}}\n"),
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: legacy-0, namespace: app, labels: {app: legacy}}
+            status: {phase: Running, podIP: 10.244.0.9, conditions: [{type: Ready, status: "True"}]}
+            """);
+
+        WorkloadIndex.Of(mesh).InstancesAt("10.244.0.9").Select(i => (i.Service.Hostname, i.Port.Name, i.EndpointPort))
+            .Should().Equal(("legacy.example.internal", "tcp", 5000), ("legacy.example.internal", "http", 8080));
+    }
+
+    [Fact]
     public void Endpoints_keep_their_instance_while_what_they_are_made_of_does()
     {
         var mesh = new IndexMesh();

@@ -6,6 +6,14 @@ using ControlPlane.EndToEnd.Tests.Infrastructure;
 using ControlPlane.Operator.Tests.Injection;
 using ControlPlane.Readme.Tests.Infrastructure;
 using ControlPlane.Tests.Shared;
+using ControlPlane.XdsServer.Delivery;
+using ControlPlane.XdsServer.Generation;
+using Envoy.Config.Cluster.V3;
+using Envoy.Config.Core.V3;
+using Envoy.Config.Endpoint.V3;
+using Envoy.Config.Listener.V3;
+using Envoy.Config.Route.V3;
+using Google.Protobuf.WellKnownTypes;
 using ControlPlane.XdsServer.Tests.Interop;
 using k8s;
 using k8s.Autorest;
@@ -361,6 +369,39 @@ public sealed class ReadmeSnippetTests(ITestOutputHelper output)
         {
             help.Output.Should().Contain(option, $"the load benchmark takes {option}");
         }
+    }
+
+    /// <summary>
+    /// The ServiceEntry and WorkloadEntry example, read and generated as the xds-server does it, gives
+    /// a bookinfo sidecar and the VM's sidecar what the README says.
+    /// </summary>
+    [Fact]
+    public void The_service_entry_example_gives_the_clusters_listeners_and_endpoints_the_readme_describes()
+    {
+        var snippet = ReadmeFile.Snippets().Single(s => s.Language == "yaml" && s.Text.Contains("kind: ServiceEntry", StringComparison.Ordinal));
+        var (objects, errors) = new ControlPlane.XdsServer.Sources.ManifestFileLoader(new ControlPlane.Mesh.Kubernetes.MeshObjectTranslator()).Load(snippet.Text);
+        errors.Should().BeEmpty();
+        var store = new ControlPlane.Mesh.Store.MeshObjectStore(Microsoft.Extensions.Logging.Abstractions.NullLogger<ControlPlane.Mesh.Store.MeshObjectStore>.Instance);
+        store.Replace("readme", objects);
+        var generator = new ConfigGenerator();
+        var config = generator.Generate(store.Current, new ProxyView(ProxyKind.Sidecar, "bookinfo", []));
+
+        var ratings = config.Clusters.Find("outbound|443||api.ratings.example.com")!.Body.Unpack<Cluster>();
+        ratings.Type.Should().Be(Cluster.Types.DiscoveryType.StrictDns);
+        ratings.LoadAssignment.Endpoints.Single().LbEndpoints.Single().Endpoint.Address.SocketAddress.Address.Should().Be("api.ratings.example.com");
+        config.Listeners.Find("0.0.0.0_443")!.Body.Unpack<Listener>().FilterChains.Single().FilterChainMatch.ServerNames.Should().Equal("api.ratings.example.com");
+
+        config.Clusters.Find("outbound|8080||billing.bookinfo.internal")!.Body.Unpack<Cluster>().Type.Should().Be(Cluster.Types.DiscoveryType.Eds);
+        var vm = config.Endpoints.Find("outbound|8080||billing.bookinfo.internal")!.Body.Unpack<ClusterLoadAssignment>().Endpoints.Single();
+        (vm.Locality.Region, vm.Locality.Zone).Should().Be(("us-east1", "us-east1-b"));
+        vm.LbEndpoints.Single().Endpoint.Address.SocketAddress.Should().Match<SocketAddress>(a => a.Address == "10.0.20.5" && a.PortValue == 8080);
+        config.Routes.Find("8080")!.Body.Unpack<RouteConfiguration>().VirtualHosts.Single(h => h.Name == "billing.bookinfo.internal:8080")
+            .Domains.Should().Contain(["billing.bookinfo.internal", "240.0.10.1"]);
+
+        var vmNode = new Node { Id = "sidecar~10.0.20.5~billing-vm-1.bookinfo~bookinfo.svc.cluster.local", Metadata = new Struct() };
+        vmNode.Metadata.Fields["NAMESPACE"] = Value.ForString("bookinfo");
+        vmNode.Metadata.Fields["INSTANCE_IPS"] = Value.ForString("10.0.20.5");
+        ProxyViews.For(NodeParser.Parse(vmNode), store.Current).Inbound.Select(p => p.Port).Should().Equal(8080);
     }
 
     private static bool IsKnown(ReadmeSnippet snippet) => snippet.Language switch

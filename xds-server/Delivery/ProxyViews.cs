@@ -3,12 +3,17 @@ using System.Net;
 using System.Net.Sockets;
 using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation;
+using ControlPlane.XdsServer.Generation.Indexes;
 
 namespace ControlPlane.XdsServer.Delivery;
 
 public static class ProxyViews
 {
-    /// <summary>A proxy's view: its kind, namespace, data plane, and (sidecars only) the ports its workload serves.</summary>
+    /// <summary>
+    /// A proxy's view: its kind, namespace, data plane, and (sidecars only) the ports its workload
+    /// serves: those of every service it is an endpoint of at one of its IPs, through an
+    /// EndpointSlice, a WorkloadEntry or Pod a selector picks, or a ServiceEntry's inline endpoint.
+    /// </summary>
     public static ProxyView For(ProxyNode node, MeshSnapshot mesh)
     {
         if (node.Kind == ProxyKind.Grpc)
@@ -21,17 +26,18 @@ public static class ProxyViews
             return new ProxyView(node.Kind, node.Namespace, ImmutableArray<InboundPort>.Empty, node.Flavor);
         }
 
+        var workloads = WorkloadIndex.Of(mesh);
         var ports = new SortedDictionary<int, MeshProtocol>();
         foreach (var ip in node.IpAddresses)
         {
-            foreach (var instance in mesh.InstancesAt(ip))
+            foreach (var instance in workloads.InstancesAt(ip))
             {
                 // Two services on one workload port: the first (by port, then service) decides the protocol.
                 ports.TryAdd(instance.EndpointPort, instance.Port.Protocol);
             }
         }
 
-        return new ProxyView(ProxyKind.Sidecar, node.Namespace, ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(), node.Flavor, OwnEndpointAddress(node, mesh), FamiliesOf(node));
+        return new ProxyView(ProxyKind.Sidecar, node.Namespace, ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(), node.Flavor, OwnEndpointAddress(node, workloads), FamiliesOf(node));
     }
 
     /// <summary>The families of the proxy's addresses; an IPv4-mapped IPv6 address counts as IPv4, as in istiod (Go's To4).</summary>
@@ -47,11 +53,11 @@ public static class ProxyViews
         return families;
     }
 
-    /// <summary>The proxy's first IP if a headless service gives it a per-pod listener (TCP or sniffed port), else null.</summary>
-    private static string? OwnEndpointAddress(ProxyNode node, MeshSnapshot mesh)
+    /// <summary>The proxy's first IP if a headless service or NONE ServiceEntry gives it a per-endpoint listener (TCP or sniffed port), else null.</summary>
+    private static string? OwnEndpointAddress(ProxyNode node, WorkloadIndex workloads)
     {
         var first = node.IpAddresses[0];
-        return mesh.InstancesAt(first).Any(i => i.Service.Resolution == MeshResolution.Passthrough && i.Port.Protocol.ForListener() is ListenerProtocol.Tcp or ListenerProtocol.Auto)
+        return workloads.InstancesAt(first).Any(i => i.Service.Resolution == MeshResolution.Passthrough && i.Service.Address is null && i.Port.Protocol.ForListener() is ListenerProtocol.Tcp or ListenerProtocol.Auto)
             ? first
             : null;
     }

@@ -129,8 +129,8 @@ public sealed class PushDebouncer : BackgroundService
         Interlocked.Increment(ref _published);
         XdsMetrics.Pushes.WithLabels(change.IsEndpointOnly ? "eds" : "full").Inc();
         _logger.LogInformation(
-            "Pushing mesh version {MeshVersion} to {ProxyCount} proxies ({PushKind}: {ServiceCount} services, {EndpointCount} endpoint sets changed)",
-            snapshot.Version, _registry.Count, change.IsEndpointOnly ? "endpoints only" : "full", change.Services.Count, change.Endpoints.Count);
+            "Pushing mesh version {MeshVersion} to {ProxyCount} proxies ({PushKind}: {ServiceCount} services, {ConfigCount} Istio objects, {EndpointCount} endpoint sets changed)",
+            snapshot.Version, _registry.Count, change.IsEndpointOnly ? "endpoints only" : "full", change.Services.Count, change.Config.Count, change.Endpoints.Count + change.EndpointConfig.Count);
         _registry.PushAll(change);
     }
 }

@@ -26,7 +26,11 @@ public sealed class XdsCache
     {
         var previous = Current;
         Volatile.Write(ref _current, new CacheState(mesh, change, changedAt, previous.WithoutPrevious(), _generator));
-        _generator.Compact(mesh, mesh.Services.Keys.Select(k => k.Namespace).ToHashSet());
+
+        // Routes are kept for the namespaces proxies were just served in, and those services live in.
+        var namespaces = mesh.Services.Keys.Select(k => k.Namespace).ToHashSet(StringComparer.Ordinal);
+        namespaces.UnionWith(previous.ViewNamespaces());
+        _generator.Compact(mesh, namespaces);
     }
 }
 
@@ -57,6 +61,9 @@ public sealed class CacheState
 
     public ProxyConfig ConfigFor(ProxyView view) =>
         _configs.GetOrAdd(view, v => new Lazy<ProxyConfig>(() => Generate(v), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+    /// <summary>The namespaces of the views a config was generated for.</summary>
+    internal IEnumerable<string> ViewNamespaces() => _configs.Keys.Select(v => v.Namespace);
 
     internal CacheState WithoutPrevious() => _previous is null ? this : new CacheState(Mesh, Change, ChangedAt, null, _generator).CopyConfigsFrom(this);
 

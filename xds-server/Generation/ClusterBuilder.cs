@@ -1,4 +1,5 @@
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Indexes;
 using Envoy.Config.Cluster.V3;
 using Envoy.Config.Core.V3;
 using Envoy.Config.Endpoint.V3;
@@ -15,12 +16,16 @@ public static class ClusterBuilder
 
     /// <summary>
     /// The outbound cluster <c>outbound|PORT||HOST</c> of a service port, of the type istiod 1.10
-    /// gives it for the kind of proxy (<c>convertResolution</c>): EDS for services with a VIP;
-    /// STRICT_DNS to the external name for ExternalName services; for headless services
-    /// ORIGINAL_DST on sidecars (unless <paramref name="edsForHeadless"/>) and EDS elsewhere.
-    /// Proxyless gRPC always gets EDS, as istiod's gRPC generator sends.
+    /// gives it for the kind of proxy (<c>convertResolution</c>): EDS for services with a VIP and
+    /// STATIC ServiceEntries; STRICT_DNS for ExternalName services and DNS ServiceEntries, carrying
+    /// their endpoints (the external name, the entry's endpoints, or its hosts); for headless
+    /// services and NONE ServiceEntries ORIGINAL_DST on sidecars (unless
+    /// <paramref name="edsForHeadless"/>, for Kubernetes services) and EDS elsewhere. Proxyless gRPC
+    /// always gets EDS, as istiod's gRPC generator sends.
     /// </summary>
-    public static Cluster Outbound(MeshService service, MeshServicePort port, ProxyKind kind = ProxyKind.Sidecar, bool edsForHeadless = false)
+    /// <param name="endpoints">The service's endpoints, which a STRICT_DNS cluster carries; none given, none.</param>
+    /// <returns>Null for a STRICT_DNS cluster without endpoints, which istiod does not build.</returns>
+    public static Cluster? Outbound(HostService service, MeshServicePort port, ProxyKind kind = ProxyKind.Sidecar, bool edsForHeadless = false, HostEndpoints? endpoints = null)
     {
         var name = MeshNames.OutboundCluster(port.Port, service.Hostname);
         var type = DiscoveryType(service, kind, edsForHeadless);
@@ -40,11 +45,17 @@ public static class ClusterBuilder
                 cluster.EdsClusterConfig = new Cluster.Types.EdsClusterConfig { ServiceName = name, EdsConfig = EnvoyDefaults.Ads() };
                 break;
             case Cluster.Types.DiscoveryType.StrictDns:
+                var dnsEndpoints = EndpointBuilder.DnsEndpoints(port, endpoints ?? HostEndpoints.None);
+                if (dnsEndpoints.Count == 0)
+                {
+                    return null;
+                }
+
                 // istiod 1.10 asks for IPv4 answers only, whatever the proxy's own addresses.
                 cluster.DnsLookupFamily = Cluster.Types.DnsLookupFamily.V4Only;
                 cluster.DnsRefreshRate = DnsRefreshRate;
                 cluster.RespectDnsTtl = true;
-                cluster.LoadAssignment = ExternalNameAssignment(name, service.ExternalName!, port.Port);
+                cluster.LoadAssignment = new ClusterLoadAssignment { ClusterName = name, Endpoints = { dnsEndpoints } };
                 break;
         }
 
@@ -62,32 +73,18 @@ public static class ClusterBuilder
     }
 
     /// <summary>True when the proxy fetches the cluster's endpoints over EDS (so an assignment is to be sent).</summary>
-    public static bool IsEds(MeshService service, ProxyKind kind, bool edsForHeadless) =>
+    public static bool IsEds(HostService service, ProxyKind kind, bool edsForHeadless) =>
         DiscoveryType(service, kind, edsForHeadless) == Cluster.Types.DiscoveryType.Eds;
 
-    private static Cluster.Types.DiscoveryType DiscoveryType(MeshService service, ProxyKind kind, bool edsForHeadless) =>
+    /// <summary>istiod's convertResolution; <paramref name="edsForHeadless"/> applies to Kubernetes services only, as there.</summary>
+    private static Cluster.Types.DiscoveryType DiscoveryType(HostService service, ProxyKind kind, bool edsForHeadless) =>
         kind == ProxyKind.Grpc ? Cluster.Types.DiscoveryType.Eds :
         service.Resolution switch
         {
             MeshResolution.DnsLb => Cluster.Types.DiscoveryType.StrictDns,
-            MeshResolution.Passthrough when kind == ProxyKind.Sidecar && !edsForHeadless => Cluster.Types.DiscoveryType.OriginalDst,
+            MeshResolution.Passthrough when kind == ProxyKind.Sidecar && !(edsForHeadless && service.IsKubernetes) => Cluster.Types.DiscoveryType.OriginalDst,
             _ => Cluster.Types.DiscoveryType.Eds,
         };
-
-    /// <summary>An ExternalName service's one endpoint: its name, on the service port, in no locality, as istiod's ExternalNameServiceInstances.</summary>
-    private static ClusterLoadAssignment ExternalNameAssignment(string clusterName, string externalName, int port) => new()
-    {
-        ClusterName = clusterName,
-        Endpoints =
-        {
-            new LocalityLbEndpoints
-            {
-                Locality = new Locality(),
-                LbEndpoints = { new LbEndpoint { Endpoint = new Endpoint { Address = EnvoyDefaults.SocketAddress(externalName, port) }, LoadBalancingWeight = 1 } },
-                LoadBalancingWeight = 1,
-            },
-        },
-    };
 
     /// <summary>
     /// Inbound traffic for a workload port goes on to its original destination (the pod IP), sent
@@ -186,13 +183,13 @@ public static class ClusterBuilder
         },
     };
 
-    /// <summary>Lets tools (and stats) map a cluster back to its Kubernetes service.</summary>
-    private static Metadata IstioServiceMetadata(MeshService service, MeshServicePort port)
+    /// <summary>Lets tools (and stats) map a cluster back to its service: host, name (a ServiceEntry's host) and namespace.</summary>
+    private static Metadata IstioServiceMetadata(HostService service, MeshServicePort port)
     {
         var serviceEntry = new Struct();
         serviceEntry.Fields["host"] = Value.ForString(service.Hostname);
-        serviceEntry.Fields["name"] = Value.ForString(service.Key.Name);
-        serviceEntry.Fields["namespace"] = Value.ForString(service.Key.Namespace);
+        serviceEntry.Fields["name"] = Value.ForString(service.Name);
+        serviceEntry.Fields["namespace"] = Value.ForString(service.Namespace);
         var istio = new Struct();
         istio.Fields["default_original_port"] = Value.ForNumber(port.Port);
         istio.Fields["services"] = Value.ForList(Value.ForStruct(serviceEntry));

@@ -20,4 +20,8 @@ internal static class EnvoyDefaults
     {
         SocketAddress = new SocketAddress { Address = ip, PortValue = (uint)port },
     };
+
+    /// <summary>An endpoint's address as istiod's BuildAddress makes it: a socket address, or on port 0 a Unix socket (pipe) at that path.</summary>
+    public static Address EndpointAddress(string address, int port) =>
+        port != 0 ? SocketAddress(address, port) : new Address { Pipe = new Pipe { Path = address } };
 }

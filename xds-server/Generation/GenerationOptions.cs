@@ -9,4 +9,7 @@ public sealed record GenerationOptions
     /// PILOT_ENABLE_EDS_FOR_HEADLESS_SERVICES; off by default, as there.
     /// </summary>
     public bool EnableEdsForHeadlessServices { get; init; }
+
+    /// <summary>The Kubernetes cluster domain: a proxy's DNS domain is NAMESPACE.svc.CLUSTER_DOMAIN, which decides the short names its routes accept.</summary>
+    public string ClusterDomain { get; init; } = "cluster.local";
 }

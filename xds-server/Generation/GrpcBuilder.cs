@@ -1,4 +1,5 @@
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Indexes;
 using Envoy.Config.Listener.V3;
 using Envoy.Config.Route.V3;
 using Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
@@ -13,7 +14,7 @@ namespace ControlPlane.XdsServer.Generation;
 /// </summary>
 public static class GrpcBuilder
 {
-    public static Listener ApiListener(MeshService service, MeshServicePort port)
+    public static Listener ApiListener(HostService service, MeshServicePort port)
     {
         var name = MeshNames.GrpcTarget(service.Hostname, port.Port);
         var manager = new HttpConnectionManager
@@ -25,12 +26,12 @@ public static class GrpcBuilder
         return new Listener
         {
             Name = name,
-            Address = EnvoyDefaults.SocketAddress(service.ClusterIp ?? "0.0.0.0", port.Port),
+            Address = EnvoyDefaults.SocketAddress(service.HasSingleAddress ? service.Address! : MeshNames.UnspecifiedAddress, port.Port),
             ApiListener = new ApiListener { ApiListener_ = Any.Pack(manager) },
         };
     }
 
-    public static RouteConfiguration Routes(MeshService service, MeshServicePort port)
+    public static RouteConfiguration Routes(HostService service, MeshServicePort port)
     {
         var name = MeshNames.GrpcTarget(service.Hostname, port.Port);
         var host = new VirtualHost { Name = name, Domains = { service.Hostname, name } };

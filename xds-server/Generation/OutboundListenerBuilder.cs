@@ -35,6 +35,7 @@ public static class OutboundListenerBuilder
         var routes = new List<RouteReference>();
         MeshProtocol? existing = null;
         var inspect = false;
+        var inspectTls = false;
         foreach (var contribution in contributions)
         {
             var incoming = contribution.Protocol;
@@ -59,6 +60,7 @@ public static class OutboundListenerBuilder
                 if (!chains.Any(c => Equals(c.FilterChainMatch, chain.FilterChainMatch)))
                 {
                     chains.Add(chain);
+                    inspectTls |= chain.FilterChainMatch?.ServerNames.Count > 0;
                     if (route is not null)
                     {
                         routes.Add(route);
@@ -85,10 +87,14 @@ public static class OutboundListenerBuilder
             TrafficDirection = TrafficDirection.Outbound,
         }.NotBound();
 
+        if (inspect || inspectTls)
+        {
+            // The TLS inspector reads SNI; with HTTP too, so that the ALPN match on raw_buffer does not make Envoy add its own.
+            listener.ListenerFilters.Add(new ListenerFilter { Name = MeshNames.TlsInspectorListenerFilter, TypedConfig = Any.Pack(new TlsInspector()) });
+        }
+
         if (inspect)
         {
-            // The TLS inspector too, so that the ALPN match on raw_buffer does not make Envoy add its own.
-            listener.ListenerFilters.Add(new ListenerFilter { Name = MeshNames.TlsInspectorListenerFilter, TypedConfig = Any.Pack(new TlsInspector()) });
             listener.ListenerFilters.Add(new ListenerFilter { Name = MeshNames.HttpInspectorListenerFilter, TypedConfig = Any.Pack(new HttpInspector()) });
             // Mesh protocolDetectionTimeout 0s: no timeout, so server-first protocols are not cut off.
             listener.ListenerFiltersTimeout = Duration.FromTimeSpan(TimeSpan.Zero);
@@ -118,7 +124,7 @@ public static class OutboundListenerBuilder
         var chains = new List<(FilterChain, RouteReference?)>();
         if (contribution.Protocol is ListenerProtocol.Tcp or ListenerProtocol.Auto)
         {
-            chains.Add((new FilterChain { Filters = { NetworkFilters.TcpProxy(cluster, cluster) } }, null));
+            chains.Add((new FilterChain { FilterChainMatch = TcpMatch(contribution, bind, wildcard), Filters = { NetworkFilters.TcpProxy(cluster, cluster) } }, null));
         }
 
         if (contribution.Protocol is ListenerProtocol.Http or ListenerProtocol.Auto)
@@ -136,6 +142,39 @@ public static class OutboundListenerBuilder
         }
 
         return chains;
+    }
+
+    /// <summary>
+    /// What a TCP chain matches (istiod's buildSidecarOutboundTLSFilterChainOpts and TCP chain
+    /// options, with no VirtualService): the service's CIDR as destination range; and for a TLS or
+    /// HTTPS port, when the listener cannot tell services apart by address (a CIDR, or a service
+    /// without one on the wildcard listener), the host name as SNI. Null when it matches everything.
+    /// </summary>
+    private static FilterChainMatch? TcpMatch(ListenerContribution contribution, string bind, string wildcard)
+    {
+        var match = new FilterChainMatch();
+        var service = contribution.Service;
+        var sniMatters = contribution.DestinationCidr is not null || ((service.Address ?? MeshNames.UnspecifiedAddress) == wildcard && bind == wildcard);
+        if (contribution.Port.Protocol is MeshProtocol.Tls or MeshProtocol.Https && sniMatters && service.Hostname != "*")
+        {
+            match.ServerNames.Add(service.Hostname);
+        }
+
+        if (contribution.DestinationCidr is { } cidr && Cidr(cidr) is { } range)
+        {
+            match.PrefixRanges.Add(range);
+        }
+
+        return match.ServerNames.Count == 0 && match.PrefixRanges.Count == 0 ? null : match;
+    }
+
+    /// <summary>istiod's ConvertAddressToCidr: ADDRESS/LEN (a bare address is /32); nothing for 0.0.0.0.</summary>
+    private static CidrRange? Cidr(string address)
+    {
+        var slash = address.IndexOf('/', StringComparison.Ordinal);
+        var prefix = slash < 0 ? address : address[..slash];
+        var length = slash < 0 ? 32u : uint.Parse(address[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        return prefix == MeshNames.UnspecifiedAddress ? null : new CidrRange { AddressPrefix = prefix, PrefixLen = length };
     }
 
     private static bool IsSniffed(MeshProtocol protocol) => protocol == MeshProtocol.Unsupported;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Indexes;
 
 namespace ControlPlane.XdsServer.Generation;
 
@@ -8,8 +9,11 @@ namespace ControlPlane.XdsServer.Generation;
 /// Which outbound listeners a sidecar gets, and which service ports go into each, keyed by the
 /// address and port the listener stands for (istiod 1.10's <c>buildSidecarOutboundListeners</c>
 /// for the catch-all egress listener): HTTP ports on the proxy's wildcard address; TCP and sniffed
-/// ports on the service VIP, on 0.0.0.0 for an ExternalName service, and on every pod IP of a
-/// headless service. Contributions are in hostname order, the order conflicts are resolved in.
+/// ports on the service's address (a VIP, or 0.0.0.0 for ExternalName services and DNS or STATIC
+/// ServiceEntries without one), on the proxy's wildcard address for a CIDR (matching the range),
+/// and for headless services and NONE ServiceEntries on every endpoint IP (a NONE entry with no
+/// endpoints and no selector on 0.0.0.0). Contributions are in the order of the services proxies
+/// see (a <see cref="ServiceScope"/>), the order conflicts are resolved in.
 /// </summary>
 internal sealed class OutboundListenerPlan
 {
@@ -17,10 +21,12 @@ internal sealed class OutboundListenerPlan
     private readonly ImmutableArray<(string? Bind, ListenerContribution Contribution)> _contributions;
     private readonly ConcurrentDictionary<string, ImmutableSortedDictionary<(string Bind, int Port), ImmutableArray<ListenerContribution>>> _byWildcard = new(StringComparer.Ordinal);
 
-    public OutboundListenerPlan(MeshSnapshot mesh)
+    /// <param name="services">The services, in the order proxies see them.</param>
+    public OutboundListenerPlan(MeshSnapshot mesh, IEnumerable<HostService> services)
     {
+        var workloads = WorkloadIndex.Of(mesh);
         var contributions = ImmutableArray.CreateBuilder<(string?, ListenerContribution)>();
-        foreach (var service in mesh.Services.Values.OrderBy(s => s.Hostname, StringComparer.Ordinal))
+        foreach (var service in services)
         {
             foreach (var port in service.Ports)
             {
@@ -30,20 +36,25 @@ internal sealed class OutboundListenerPlan
                     continue;
                 }
 
+                var contribution = new ListenerContribution(service, port, protocol);
                 if (protocol == ListenerProtocol.Http)
                 {
-                    contributions.Add((null, new ListenerContribution(service, port, protocol)));
+                    contributions.Add((null, contribution));
                 }
-                else if (service.Resolution == MeshResolution.Passthrough)
+                else if (service.Resolution == MeshResolution.Passthrough && service.Address is null)
                 {
-                    foreach (var address in EndpointAddresses(mesh.SlicesOf(service.Key), port))
+                    foreach (var address in PassthroughBinds(mesh, workloads, service, port))
                     {
-                        contributions.Add((address, new ListenerContribution(service, port, protocol)));
+                        contributions.Add((address, contribution));
                     }
+                }
+                else if (service.Address is { } address && !service.HasSingleAddress)
+                {
+                    contributions.Add((null, contribution with { DestinationCidr = address }));
                 }
                 else
                 {
-                    contributions.Add((service.ClusterIp ?? MeshNames.UnspecifiedAddress, new ListenerContribution(service, port, protocol)));
+                    contributions.Add((service.Address ?? MeshNames.UnspecifiedAddress, contribution));
                 }
             }
         }
@@ -67,13 +78,27 @@ internal sealed class OutboundListenerPlan
             .ToImmutableSortedDictionary(g => g.Key, g => g.Select(c => c.Contribution).ToImmutableArray(), ListenerKeyComparer.Instance));
 
     /// <summary>
-    /// Every address of every endpoint serving <paramref name="port"/>, ready or not, as istiod's
-    /// ServiceInstancesByPort lists them: a pod that is starting already gets its listener.
+    /// Where a passthrough service port's listeners bind: for a headless Kubernetes service every
+    /// address of every endpoint serving the port, ready or not, as istiod's ServiceInstancesByPort
+    /// lists them (a pod that is starting already gets its listener); for a NONE ServiceEntry every
+    /// endpoint IP, or 0.0.0.0 when it has no endpoints and no selector (istiod's fallback to a
+    /// wildcard listener; with a selector it waits for endpoints).
     /// </summary>
-    private static IEnumerable<string> EndpointAddresses(ImmutableArray<MeshEndpointSlice> slices, MeshServicePort port) =>
-        slices.Where(slice => EndpointPorts.Resolve(port, slice) is not null)
-            .SelectMany(slice => slice.Endpoints)
-            .SelectMany(endpoint => endpoint.Addresses);
+    private static IEnumerable<string> PassthroughBinds(MeshSnapshot mesh, WorkloadIndex workloads, HostService service, MeshServicePort port)
+    {
+        if (service.Service is { } kubernetes)
+        {
+            return mesh.SlicesOf(kubernetes.Key)
+                .Where(slice => EndpointPorts.Resolve(port, slice) is not null)
+                .SelectMany(slice => slice.Endpoints)
+                .SelectMany(endpoint => endpoint.Addresses);
+        }
+
+        var instances = workloads.MergedEndpointsOf(service).InstancesOf(port).ToList();
+        return instances.Count == 0 && service.ServiceEntry?.Spec.WorkloadSelector is null
+            ? [MeshNames.UnspecifiedAddress]
+            : instances.Where(i => i.IsIp).Select(i => i.Address);
+    }
 
     private sealed class ListenerKeyComparer : IComparer<(string Bind, int Port)>
     {

@@ -1,14 +1,15 @@
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Indexes;
 
 namespace ControlPlane.XdsServer.Generation;
 
-/// <summary>Service ports grouped by port number, in hostname order: what per-port listeners and routes are made of.</summary>
+/// <summary>The ports of a scope's services grouped by port number, in scope order: what per-port listeners and routes are made of.</summary>
 internal sealed class PortIndex
 {
-    public PortIndex(MeshSnapshot mesh)
+    public PortIndex(IEnumerable<HostService> services)
     {
-        var byPort = new SortedDictionary<int, List<(MeshService, MeshServicePort)>>();
-        foreach (var service in mesh.Services.Values.OrderBy(s => s.Hostname, StringComparer.Ordinal))
+        var byPort = new SortedDictionary<int, List<(HostService, MeshServicePort)>>();
+        foreach (var service in services)
         {
             foreach (var port in service.Ports)
             {
@@ -19,7 +20,7 @@ internal sealed class PortIndex
 
                 if (!byPort.TryGetValue(port.Port, out var list))
                 {
-                    byPort[port.Port] = list = new List<(MeshService, MeshServicePort)>();
+                    byPort[port.Port] = list = new List<(HostService, MeshServicePort)>();
                 }
 
                 list.Add((service, port));
@@ -29,5 +30,5 @@ internal sealed class PortIndex
         ByPort = byPort;
     }
 
-    public IReadOnlyDictionary<int, List<(MeshService Service, MeshServicePort Port)>> ByPort { get; }
+    public IReadOnlyDictionary<int, List<(HostService Service, MeshServicePort Port)>> ByPort { get; }
 }

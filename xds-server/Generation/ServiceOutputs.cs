@@ -1,82 +1,100 @@
 using System.Collections.Immutable;
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Indexes;
 
 namespace ControlPlane.XdsServer.Generation;
 
 /// <summary>
-/// The resources one service instance yields, built on first use and kept as long as the service
-/// object lives: a service that did not change is never rebuilt, whatever else changed.
+/// The resources one service of the registry yields (a Kubernetes Service, or a ServiceEntry host),
+/// built on first use and kept as long as the <see cref="HostService"/> lives, that is as long as
+/// the object defining it: a service that did not change is never rebuilt, whatever else changed.
+/// What depends on endpoints (assignments, and the clusters of DNS services, which carry theirs) is
+/// rebuilt only when the service's <see cref="HostEndpoints"/> is another instance.
 /// </summary>
 internal sealed class ServiceOutputs
 {
-    private readonly MeshService _service;
+    private readonly HostService _service;
     private readonly GenerationStats _stats;
-    private readonly Lazy<ImmutableArray<XdsResource>> _sidecarClusters;
-    private readonly Lazy<ImmutableArray<XdsResource>> _routerClusters;
-    private readonly Lazy<ImmutableArray<XdsResource>> _grpcClusters;
+    private readonly GenerationOptions _options;
+    private readonly object _gate = new();
+    private readonly Dictionary<ProxyKind, (HostEndpoints? Endpoints, ImmutableArray<XdsResource> Clusters)> _clusters = new();
     private readonly Lazy<ImmutableArray<XdsResource>> _grpcListeners;
     private readonly Lazy<ImmutableArray<XdsResource>> _grpcRoutes;
-    private readonly object _endpointsGate = new();
-    private (ImmutableArray<MeshEndpointSlice> Slices, ImmutableArray<XdsResource> Assignments)? _endpoints;
-    private (ImmutableArray<MeshEndpointSlice> Slices, ImmutableArray<XdsResource> Assignments)? _oneLocalityEndpoints;
+    private (HostEndpoints Endpoints, ImmutableArray<XdsResource> Assignments)? _endpoints;
+    private (HostEndpoints Endpoints, ImmutableArray<XdsResource> Assignments)? _oneLocalityEndpoints;
 
-    public ServiceOutputs(MeshService service, GenerationStats stats, GenerationOptions options)
+    public ServiceOutputs(HostService service, GenerationStats stats, GenerationOptions options)
     {
         _service = service;
         _stats = stats;
-        Lazy<ImmutableArray<XdsResource>> ClustersFor(ProxyKind kind) => new(() => PerPort(port => XdsResource.Create(
-            MeshNames.OutboundCluster(port.Port, service.Hostname),
-            ClusterBuilder.Outbound(service, port, kind, options.EnableEdsForHeadlessServices))));
-        _sidecarClusters = ClustersFor(ProxyKind.Sidecar);
-        _routerClusters = ClustersFor(ProxyKind.Router);
-        _grpcClusters = ClustersFor(ProxyKind.Grpc);
+        _options = options;
         _grpcListeners = new(() => PerPort(port => XdsResource.Create(MeshNames.GrpcTarget(service.Hostname, port.Port), GrpcBuilder.ApiListener(service, port))));
         _grpcRoutes = new(() => PerPort(port => XdsResource.Create(MeshNames.GrpcTarget(service.Hostname, port.Port), GrpcBuilder.Routes(service, port))));
     }
 
-    /// <summary>The outbound clusters of the service's ports, of the type the kind of proxy gets (see <see cref="ClusterBuilder.Outbound"/>).</summary>
-    public ImmutableArray<XdsResource> Clusters(ProxyKind kind) => kind switch
+    /// <summary>
+    /// The outbound clusters of the service's ports, of the type the kind of proxy gets (see
+    /// <see cref="ClusterBuilder.Outbound"/>); a DNS service's port without endpoints has none.
+    /// </summary>
+    /// <param name="endpoints">The service's endpoints; only DNS clusters depend on them.</param>
+    public ImmutableArray<XdsResource> Clusters(ProxyKind kind, HostEndpoints endpoints)
     {
-        ProxyKind.Sidecar => _sidecarClusters.Value,
-        ProxyKind.Grpc => _grpcClusters.Value,
-        _ => _routerClusters.Value,
-    };
+        var dependsOnEndpoints = _service.Resolution == MeshResolution.DnsLb && kind != ProxyKind.Grpc;
+        lock (_gate)
+        {
+            if (_clusters.TryGetValue(kind, out var cached) && (!dependsOnEndpoints || ReferenceEquals(cached.Endpoints, endpoints)))
+            {
+                return cached.Clusters;
+            }
+
+            var clusters = Ports()
+                .Select(port => ClusterBuilder.Outbound(_service, port, kind, _options.EnableEdsForHeadlessServices, endpoints))
+                .Where(cluster => cluster is not null)
+                .Select(cluster => XdsResource.Create(cluster!.Name, cluster))
+                .ToImmutableArray();
+            _stats.CountResources(clusters.Length);
+            _clusters[kind] = (dependsOnEndpoints ? endpoints : null, clusters);
+            return clusters;
+        }
+    }
 
     public ImmutableArray<XdsResource> GrpcListeners => _grpcListeners.Value;
 
     public ImmutableArray<XdsResource> GrpcRoutes => _grpcRoutes.Value;
 
-    /// <summary>One assignment per port; rebuilt only when the service's slices changed.</summary>
+    /// <summary>One assignment per port, from <paramref name="endpoints"/> (normally the service's own); rebuilt only when that is another instance.</summary>
     /// <param name="oneLocality">All endpoints in one locality, for MOSN (see <see cref="EndpointBuilder.Build"/>).</param>
-    public ImmutableArray<XdsResource> Endpoints(ImmutableArray<MeshEndpointSlice> slices, bool oneLocality = false)
+    public ImmutableArray<XdsResource> Endpoints(HostEndpoints endpoints, bool oneLocality = false)
     {
-        lock (_endpointsGate)
+        lock (_gate)
         {
             var memo = oneLocality ? _oneLocalityEndpoints : _endpoints;
-            if (memo is { } cached && cached.Slices == slices)
+            if (memo is { } cached && ReferenceEquals(cached.Endpoints, endpoints))
             {
                 return cached.Assignments;
             }
 
             var assignments = PerPort(port => XdsResource.Create(
                 MeshNames.OutboundCluster(port.Port, _service.Hostname),
-                EndpointBuilder.Build(_service, port, slices, oneLocality)));
+                EndpointBuilder.Build(MeshNames.OutboundCluster(port.Port, _service.Hostname), port, endpoints, oneLocality)));
             if (oneLocality)
             {
-                _oneLocalityEndpoints = (slices, assignments);
+                _oneLocalityEndpoints = (endpoints, assignments);
             }
             else
             {
-                _endpoints = (slices, assignments);
+                _endpoints = (endpoints, assignments);
             }
 
             return assignments;
         }
     }
 
+    private IEnumerable<MeshServicePort> Ports() => _service.Ports.Where(p => p.Protocol != MeshProtocol.Udp);
+
     private ImmutableArray<XdsResource> PerPort(Func<MeshServicePort, XdsResource> build)
     {
-        var ports = _service.Ports.Where(p => p.Protocol != MeshProtocol.Udp).ToList();
+        var ports = Ports().ToList();
         _stats.CountResources(ports.Count);
         return ports.Select(build).ToImmutableArray();
     }

@@ -208,7 +208,7 @@ public sealed class MeshObjectTranslator
         return TranslationResult.Ok(new MeshEndpointSlice(key, serviceName, ports.ToImmutable(), endpoints.ToImmutable()));
     }
 
-    /// <summary>A Pod's labels and IPs (status.podIPs, else status.podIP); a pod without an IP yet has none.</summary>
+    /// <summary>A Pod's labels, IPs (status.podIPs, else status.podIP; a pod without an IP yet has none) and readiness.</summary>
     private static TranslationResult TranslatePod(V1Pod pod)
     {
         if (!TryKey(pod.Metadata, n => KubernetesNames.ObjectName(n), out var key, out var error))
@@ -220,8 +220,13 @@ public sealed class MeshObjectTranslator
             ? podIps.Select(ip => ip.Ip).Where(ip => !string.IsNullOrEmpty(ip)).ToImmutableArray()
             : string.IsNullOrEmpty(pod.Status?.PodIP) ? ImmutableArray<string>.Empty : [pod.Status.PodIP];
         var labels = ValueMap<string>.From(pod.Metadata.Labels ?? new Dictionary<string, string>());
-        return TranslationResult.Ok(new MeshPod(key, labels, ips));
+        return TranslationResult.Ok(new MeshPod(key, labels, ips, IsReady(pod)));
     }
+
+    /// <summary>istiod 1.10's pod cache: Pending or Running, not deleting, and the Ready condition True.</summary>
+    private static bool IsReady(V1Pod pod) =>
+        pod.Status?.Phase is "Pending" or "Running" && pod.Metadata.DeletionTimestamp is null &&
+        pod.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 
     /// <summary>
     /// The object's namespace and name, checked as the API server checks them (the namespace an RFC

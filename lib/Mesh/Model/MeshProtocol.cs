@@ -64,13 +64,18 @@ public static class MeshProtocols
         return protocol == MeshProtocol.Unsupported && WellKnownServerFirstPorts.Contains(port) ? MeshProtocol.Tcp : protocol;
     }
 
-    private static MeshProtocol Parse(string value) => value.ToLowerInvariant() switch
+    /// <summary>
+    /// Istio 1.10's <c>protocol.Parse</c>, for protocols named outright (a ServiceEntry port's
+    /// <c>protocol</c>): case-insensitive; anything unknown is <see cref="MeshProtocol.Unsupported"/>.
+    /// </summary>
+    public static MeshProtocol Parse(string value) => value.ToLowerInvariant() switch
     {
         "http" => MeshProtocol.Http,
         // Istio's HTTP_PROXY is for Sidecar egress listeners; on a service port it is routed as HTTP.
         "http_proxy" => MeshProtocol.Http,
         "http2" => MeshProtocol.Http2,
         "grpc" => MeshProtocol.Grpc,
+        "grpc-web" => MeshProtocol.GrpcWeb,
         "https" => MeshProtocol.Https,
         "tls" => MeshProtocol.Tls,
         "tcp" => MeshProtocol.Tcp,

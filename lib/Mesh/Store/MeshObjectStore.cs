@@ -105,7 +105,7 @@ public sealed class MeshObjectStore
             Volatile.Write(ref _current, snapshot);
         }
 
-        // A Pod no endpoint names changes nothing proxies get: the snapshot holds it for later, quietly.
+        // A Pod (or WorkloadEntry) nothing selects changes nothing proxies get: the snapshot holds it for later, quietly.
         if (meshChange.IsEmpty)
         {
             return;
@@ -124,9 +124,10 @@ public sealed class MeshObjectStore
         var changedServices = ImmutableHashSet.CreateBuilder<ObjectKey>();
         var changedEndpoints = new HashSet<ObjectKey>();
         var podEndpoints = new HashSet<ObjectKey>();
-        var changedConfig = ImmutableHashSet.CreateBuilder<ConfigKey>();
         var istio = _current.Istio;
         var pods = _current.Pods;
+        var istioChanges = new List<(string Kind, ObjectKey Key, MeshIstioObject? Old, MeshIstioObject? New)>();
+        var podChanges = new List<(ObjectKey Key, MeshPod? Old, MeshPod? New)>();
 
         foreach (var (kind, key) in touched)
         {
@@ -137,7 +138,7 @@ public sealed class MeshObjectStore
                 if (!ReferenceEquals(oldConfig, winner) && !Equals(oldConfig, winner))
                 {
                     istio = istio.With(kind, key, winner as MeshIstioObject);
-                    changedConfig.Add(new ConfigKey(kind, key));
+                    istioChanges.Add((kind, key, oldConfig, winner as MeshIstioObject));
                 }
 
                 continue;
@@ -153,6 +154,7 @@ public sealed class MeshObjectStore
                     }
 
                     pods = winner is MeshPod pod ? pods.SetItem(key, pod) : pods.Remove(key);
+                    podChanges.Add((key, oldPod, winner as MeshPod));
                     // Its labels choose the subsets of the endpoints that name it.
                     foreach (var sliceKey in _sliceKeysByPod.GetValueOrDefault(key) ?? [])
                     {
@@ -231,8 +233,26 @@ public sealed class MeshObjectStore
 
         // Pod label changes are endpoint changes only: no listener depends on labels.
         changedEndpoints.UnionWith(podEndpoints);
-        var meshChange = new MeshChange(false, changedServices.ToImmutable(), changedEndpoints.ToImmutableHashSet()) { Config = changedConfig.ToImmutable() };
-        if (meshChange.IsEmpty && ReferenceEquals(pods, _current.Pods))
+
+        // ServiceEntries, WorkloadEntries and Pods they select: endpoint changes where only EDS depends on them.
+        var selection = new WorkloadSelectionChanges(istio, services);
+        foreach (var (kind, key, old, current) in istioChanges)
+        {
+            selection.IstioObjectChanged(kind, key, old, current);
+        }
+
+        foreach (var (key, old, current) in podChanges)
+        {
+            selection.PodChanged(key, old, current);
+        }
+
+        changedEndpoints.UnionWith(selection.ServiceEndpoints);
+        var meshChange = new MeshChange(false, changedServices.ToImmutable(), changedEndpoints.ToImmutableHashSet())
+        {
+            Config = selection.Config.ToImmutable(),
+            EndpointConfig = selection.EndpointConfig.ToImmutable(),
+        };
+        if (meshChange.IsEmpty && ReferenceEquals(pods, _current.Pods) && ReferenceEquals(istio, _current.Istio))
         {
             return (_current, meshChange);
         }

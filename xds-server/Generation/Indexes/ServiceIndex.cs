@@ -1,73 +1,94 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using ControlPlane.Mesh.Istio;
+using System.Runtime.CompilerServices;
 using ControlPlane.Mesh.Model;
 
 namespace ControlPlane.XdsServer.Generation.Indexes;
 
 /// <summary>
-/// Services by host name, as proxies of a namespace see them (istiod 1.10's service index and a
-/// default SidecarScope's servicesByHostname): Kubernetes Services (visible everywhere, as the
-/// mesh default exportTo is "*") and ServiceEntry hosts (by their exportTo). Memoized per snapshot.
+/// The service registry, as proxies of a namespace see it (istiod 1.10's PushContext service index
+/// and a default SidecarScope's servicesByHostname): Kubernetes Services (visible everywhere, as the
+/// mesh default exportTo is "*") and ServiceEntry hosts (by their exportTo). Generation iterates
+/// this, not the snapshot's Services, so both kinds flow through the same builders. The
+/// <see cref="HostService"/> instances live as long as the objects defining them; the index itself
+/// is memoized per snapshot.
 /// </summary>
 public sealed class ServiceIndex
 {
-    private static readonly SnapshotMemo<string, ServiceIndex> Memo = new((mesh, domain) => new ServiceIndex(mesh, domain));
-    private readonly ConcurrentDictionary<string, ImmutableArray<HostService>> _visible = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, HostService>> _byHostFrom = new(StringComparer.Ordinal);
+    private static readonly SnapshotMemo<string, ServiceIndex> Memo = new((mesh, _) => new ServiceIndex(mesh));
+    private static readonly ConditionalWeakTable<MeshService, HostService> KubernetesHosts = new();
 
-    private ServiceIndex(MeshSnapshot mesh, string clusterDomain)
+    private readonly ServiceScope _public;
+    private readonly ConcurrentDictionary<string, ServiceScope> _scopes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ServiceScope, IReadOnlyDictionary<string, HostService>> _byHostIn = new();
+
+    private ServiceIndex(MeshSnapshot mesh)
     {
-        var all = new List<HostService>();
+        var all = ImmutableArray.CreateBuilder<HostService>();
         foreach (var service in mesh.Services.Values.OrderBy(s => s.Hostname, StringComparer.Ordinal))
         {
-            all.Add(new HostService(service.Hostname, service.Key.Namespace, service, null, ValueList<string>.Empty));
+            all.Add(KubernetesHosts.GetValue(service, HostService.Of));
         }
 
         // istiod orders ServiceEntries by creation time, then name.namespace.
         foreach (var entry in mesh.ServiceEntries.Values.Order(MeshIstioObjectOrder.Instance).Cast<MeshServiceEntry>())
         {
-            foreach (var host in entry.Spec.Hosts)
-            {
-                all.Add(new HostService(HostName.ResolveShortName(host, entry.Key.Namespace, clusterDomain), entry.Key.Namespace, null, entry, entry.Spec.ExportTo));
-            }
+            all.AddRange(ServiceEntryHosts.Of(entry));
         }
 
-        All = all.ToImmutableArray();
-        ByHost = all.GroupBy(s => s.Hostname, StringComparer.Ordinal).ToImmutableDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal);
+        All = all.ToImmutable();
+        ByHost = All.GroupBy(s => s.Hostname, StringComparer.Ordinal).ToImmutableDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal);
+        _public = new ServiceScope(ServiceScope.PublicKey, All.Where(IsPublic).ToImmutableArray());
+        HasNonPublic = All.Any(s => !IsPublic(s));
     }
 
-    /// <summary>Every host of the registry: Kubernetes Services by host name, then ServiceEntry hosts in istiod's order.</summary>
+    /// <summary>Every service of the registry: Kubernetes Services by host name, then ServiceEntry hosts in istiod's order.</summary>
     public ImmutableArray<HostService> All { get; }
 
     /// <summary>Every definition of each host name, whoever sees it.</summary>
     public ImmutableDictionary<string, ImmutableArray<HostService>> ByHost { get; }
 
-    /// <param name="clusterDomain">Completes short ServiceEntry hosts, e.g. cluster.local.</param>
-    public static ServiceIndex Of(MeshSnapshot mesh, string clusterDomain = "cluster.local") => Memo.Get(mesh, clusterDomain);
+    /// <summary>The scope of namespaces that see only the public services.</summary>
+    public ServiceScope PublicScope => _public;
+
+    /// <summary>Whether any service is exported to fewer than all namespaces (else every namespace has the public scope).</summary>
+    public bool HasNonPublic { get; }
+
+    /// <param name="clusterDomain">
+    /// Kept for callers that pass the cluster domain: ServiceEntry hosts are taken as written, as
+    /// istiod 1.10 takes them, so the index does not depend on it.
+    /// </param>
+    public static ServiceIndex Of(MeshSnapshot mesh, string clusterDomain = "cluster.local") => Memo.Get(mesh, string.Empty);
 
     /// <summary>
     /// What a proxy in <paramref name="proxyNamespace"/> sees, in istiod's order: those exported
-    /// to its own namespace only, then those exported to it by name, then public ones.
+    /// to its own namespace only, then those exported to it by name, then public ones. Namespaces
+    /// that see only the public services share one scope.
     /// </summary>
-    public ImmutableArray<HostService> VisibleFrom(string proxyNamespace) =>
-        _visible.GetOrAdd(proxyNamespace, ns =>
+    public ServiceScope ScopeOf(string proxyNamespace) =>
+        !HasNonPublic ? _public : _scopes.GetOrAdd(proxyNamespace, ns =>
         {
-            var own = All.Where(s => !IsPublic(s) && s.IsVisibleTo(ns) && s.Namespace == ns && (s.ExportTo.Contains(".") || s.ExportTo.Contains(ns)));
-            var exported = All.Where(s => !IsPublic(s) && s.IsVisibleTo(ns)).Except(own);
-            return own.Concat(exported).Concat(All.Where(IsPublic)).ToImmutableArray();
+            var own = All.Where(s => !IsPublic(s) && s.IsVisibleTo(ns) && s.Namespace == ns && (s.ExportTo.Contains(".") || s.ExportTo.Contains(ns))).ToList();
+            var exported = All.Where(s => !IsPublic(s) && s.IsVisibleTo(ns)).Except(own).ToList();
+            return own.Count == 0 && exported.Count == 0 ? _public : new ServiceScope(ns, [.. own, .. exported, .. _public.Services]);
         });
+
+    /// <summary>The services of <see cref="ScopeOf"/>.</summary>
+    public ImmutableArray<HostService> VisibleFrom(string proxyNamespace) => ScopeOf(proxyNamespace).Services;
 
     /// <summary>
     /// The service a proxy in <paramref name="proxyNamespace"/> reaches by <paramref name="hostname"/>:
     /// of the definitions it sees, the last in <see cref="VisibleFrom"/>'s order (istiod fills its
     /// servicesByHostname map in that order). Null when it sees none.
     /// </summary>
-    public HostService? Find(string hostname, string proxyNamespace) =>
-        _byHostFrom.GetOrAdd(proxyNamespace, ns =>
+    public HostService? Find(string hostname, string proxyNamespace) => Find(hostname, ScopeOf(proxyNamespace));
+
+    /// <summary>The same, for a scope.</summary>
+    public HostService? Find(string hostname, ServiceScope scope) =>
+        _byHostIn.GetOrAdd(scope, s =>
         {
             var map = new Dictionary<string, HostService>(StringComparer.Ordinal);
-            foreach (var service in VisibleFrom(ns))
+            foreach (var service in s.Services)
             {
                 map[service.Hostname] = service;
             }

@@ -4,6 +4,7 @@ using Envoy.Config.Core.V3;
 using Envoy.Config.Endpoint.V3;
 using HttpProtocolOptions = Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions;
 using Google.Protobuf.WellKnownTypes;
+using ControlPlane.XdsServer.Generation.Traffic;
 
 namespace ControlPlane.XdsServer.Generation;
 
@@ -18,12 +19,27 @@ public static class ClusterBuilder
     /// gives it for the kind of proxy (<c>convertResolution</c>): EDS for services with a VIP;
     /// STRICT_DNS to the external name for ExternalName services; for headless services
     /// ORIGINAL_DST on sidecars (unless <paramref name="edsForHeadless"/>) and EDS elsewhere.
-    /// Proxyless gRPC always gets EDS, as istiod's gRPC generator sends.
+    /// Proxyless gRPC always gets EDS, as istiod's gRPC generator sends. No DestinationRule applied.
     /// </summary>
     public static Cluster Outbound(MeshService service, MeshServicePort port, ProxyKind kind = ProxyKind.Sidecar, bool edsForHeadless = false)
     {
-        var name = MeshNames.OutboundCluster(port.Port, service.Hostname);
-        var type = DiscoveryType(service, kind, edsForHeadless);
+        var draft = OutboundDraft(MeshNames.OutboundCluster(port.Port, service.Hostname), service, port, kind, DiscoveryType(service, kind, edsForHeadless), subsetLabels: null)!;
+        ApplyEdsConfig(draft.Cluster);
+        return draft.Build();
+    }
+
+    /// <summary>
+    /// An outbound cluster as istiod 1.10's buildDefaultCluster and setUpstreamProtocol make it,
+    /// before any DestinationRule: mesh defaults (10 s connect timeout, round robin, or
+    /// CLUSTER_PROVIDED for ORIGINAL_DST, unlimited circuit breakers), Istio's service metadata,
+    /// for STRICT_DNS the external name as its one endpoint, and the upstream protocol (the
+    /// downstream's on sidecars' sniffed ports, HTTP/2 on HTTP/2 ports). Null for a STRICT_DNS
+    /// cluster left without endpoints, which istiod leaves out: an ExternalName service's endpoint
+    /// has the Service's labels, which this model does not keep, so a subset with labels selects none.
+    /// </summary>
+    /// <param name="subsetLabels">The subset's labels for a subset cluster; null for the port's default cluster.</param>
+    internal static ClusterDraft? OutboundDraft(string name, MeshService service, MeshServicePort port, ProxyKind kind, Cluster.Types.DiscoveryType type, ValueMap<string>? subsetLabels)
+    {
         var cluster = new Cluster
         {
             Name = name,
@@ -34,38 +50,48 @@ public static class ClusterBuilder
             Metadata = IstioServiceMetadata(service, port),
         };
 
-        switch (type)
+        if (type == Cluster.Types.DiscoveryType.StrictDns)
         {
-            case Cluster.Types.DiscoveryType.Eds:
-                cluster.EdsClusterConfig = new Cluster.Types.EdsClusterConfig { ServiceName = name, EdsConfig = EnvoyDefaults.Ads() };
-                break;
-            case Cluster.Types.DiscoveryType.StrictDns:
-                // istiod 1.10 asks for IPv4 answers only, whatever the proxy's own addresses.
-                cluster.DnsLookupFamily = Cluster.Types.DnsLookupFamily.V4Only;
-                cluster.DnsRefreshRate = DnsRefreshRate;
-                cluster.RespectDnsTtl = true;
-                cluster.LoadAssignment = ExternalNameAssignment(name, service.ExternalName!, port.Port);
-                break;
+            if (subsetLabels is { IsEmpty: false })
+            {
+                return null;
+            }
+
+            // istiod 1.10 asks for IPv4 answers only, whatever the proxy's own addresses.
+            cluster.DnsLookupFamily = Cluster.Types.DnsLookupFamily.V4Only;
+            cluster.DnsRefreshRate = DnsRefreshRate;
+            cluster.RespectDnsTtl = true;
+            cluster.LoadAssignment = ExternalNameAssignment(name, service.ExternalName!, port.Port);
         }
 
+        var draft = new ClusterDraft(cluster);
         // Protocol sniffing passes on whatever the client spoke; only sidecars sniff.
         if (kind == ProxyKind.Sidecar && port.Protocol == MeshProtocol.Unsupported)
         {
-            cluster.TypedExtensionProtocolOptions[MeshNames.HttpProtocolOptions] = UseDownstreamProtocol();
+            draft.UseDownstreamProtocol();
         }
         else if (port.Protocol.IsHttp2())
         {
-            cluster.TypedExtensionProtocolOptions[MeshNames.HttpProtocolOptions] = ExplicitHttp2();
+            draft.UseHttp2();
         }
 
-        return cluster;
+        return draft;
+    }
+
+    /// <summary>EDS clusters fetch their endpoints over ADS under their own name (istiod's maybeApplyEdsConfig); set last, as a load balancer policy may turn a cluster into ORIGINAL_DST.</summary>
+    internal static void ApplyEdsConfig(Cluster cluster)
+    {
+        if (cluster.Type == Cluster.Types.DiscoveryType.Eds)
+        {
+            cluster.EdsClusterConfig = new Cluster.Types.EdsClusterConfig { ServiceName = cluster.Name, EdsConfig = EnvoyDefaults.Ads() };
+        }
     }
 
     /// <summary>True when the proxy fetches the cluster's endpoints over EDS (so an assignment is to be sent).</summary>
     public static bool IsEds(MeshService service, ProxyKind kind, bool edsForHeadless) =>
         DiscoveryType(service, kind, edsForHeadless) == Cluster.Types.DiscoveryType.Eds;
 
-    private static Cluster.Types.DiscoveryType DiscoveryType(MeshService service, ProxyKind kind, bool edsForHeadless) =>
+    internal static Cluster.Types.DiscoveryType DiscoveryType(MeshService service, ProxyKind kind, bool edsForHeadless) =>
         kind == ProxyKind.Grpc ? Cluster.Types.DiscoveryType.Eds :
         service.Resolution switch
         {
@@ -171,19 +197,16 @@ public static class ClusterBuilder
     };
 
     /// <summary>Istio lifts Envoy's low defaults (1024) so the mesh itself never sheds load.</summary>
-    private static CircuitBreakers UnlimitedCircuitBreakers() => new()
+    private static CircuitBreakers UnlimitedCircuitBreakers() => new() { Thresholds = { UnlimitedThresholds() } };
+
+    /// <summary>istiod 1.10's default circuit breaker thresholds: every limit at its maximum, remaining capacity tracked.</summary>
+    internal static CircuitBreakers.Types.Thresholds UnlimitedThresholds() => new()
     {
-        Thresholds =
-        {
-            new CircuitBreakers.Types.Thresholds
-            {
-                MaxConnections = uint.MaxValue,
-                MaxPendingRequests = uint.MaxValue,
-                MaxRequests = uint.MaxValue,
-                MaxRetries = uint.MaxValue,
-                TrackRemaining = true,
-            },
-        },
+        MaxConnections = uint.MaxValue,
+        MaxPendingRequests = uint.MaxValue,
+        MaxRequests = uint.MaxValue,
+        MaxRetries = uint.MaxValue,
+        TrackRemaining = true,
     };
 
     /// <summary>Lets tools (and stats) map a cluster back to its Kubernetes service.</summary>

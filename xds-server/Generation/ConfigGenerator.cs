@@ -1,5 +1,8 @@
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Indexes;
+using ControlPlane.XdsServer.Generation.Traffic;
 
 namespace ControlPlane.XdsServer.Generation;
 
@@ -42,27 +45,31 @@ public sealed class ConfigGenerator
     public ProxyConfig Generate(MeshSnapshot mesh, ProxyView view, ProxyConfig? previous = null)
     {
         Stats.CountView();
-        var endpoints = Endpoints(mesh, view);
         if (previous is not null)
         {
-            return new ProxyConfig(mesh.Version, previous.Clusters, endpoints, previous.Listeners, previous.Routes);
+            return new ProxyConfig(mesh.Version, previous.Clusters, Endpoints(mesh, view, previous.EndpointTargets), previous.Listeners, previous.Routes)
+            {
+                EndpointTargets = previous.EndpointTargets,
+            };
         }
 
+        var (outbound, targets) = OutboundClusters(mesh, view);
+        var endpoints = Endpoints(mesh, view, targets);
         switch (view.Kind)
         {
             case ProxyKind.Sidecar:
                 var (listeners, routes) = SidecarListenersAndRoutes(mesh, view);
-                return new ProxyConfig(mesh.Version, SidecarClusters(mesh, view), endpoints, listeners, routes);
+                return new ProxyConfig(mesh.Version, SidecarClusters(outbound, view), endpoints, listeners, routes) { EndpointTargets = targets };
             case ProxyKind.Grpc:
                 return new ProxyConfig(
                     mesh.Version,
-                    new ResourceSet(mesh.Services.Values.SelectMany(s => Outputs(s).Clusters(ProxyKind.Grpc))),
+                    new ResourceSet(outbound),
                     endpoints,
                     new ResourceSet(mesh.Services.Values.SelectMany(s => Outputs(s).GrpcListeners)),
-                    new ResourceSet(mesh.Services.Values.SelectMany(s => Outputs(s).GrpcRoutes)));
+                    new ResourceSet(mesh.Services.Values.SelectMany(s => Outputs(s).GrpcRoutes))) { EndpointTargets = targets };
             default:
                 // Gateways get listeners and routes from Gateway resources, which are not translated yet.
-                return new ProxyConfig(mesh.Version, SidecarClusters(mesh, view), endpoints, ResourceSet.Empty, ResourceSet.Empty);
+                return new ProxyConfig(mesh.Version, SidecarClusters(outbound, view), endpoints, ResourceSet.Empty, ResourceSet.Empty) { EndpointTargets = targets };
         }
     }
 
@@ -84,18 +91,37 @@ public sealed class ConfigGenerator
     /// <summary>The snapshot's outbound listener plan (see <see cref="OutboundListenerPlan"/>).</summary>
     private OutboundListenerPlan PlanOf(MeshSnapshot mesh) => _listenerPlans.GetValue(mesh, m => new OutboundListenerPlan(m));
 
-    /// <summary>Assignments for the clusters this kind of proxy fetches over EDS; none for ORIGINAL_DST and STRICT_DNS clusters.</summary>
-    private ResourceSet Endpoints(MeshSnapshot mesh, ProxyView view)
+    /// <summary>
+    /// Every service's outbound clusters as the view's proxy gets them, each under the
+    /// DestinationRule its namespace sees for the service's host, and the EDS assignments they need.
+    /// </summary>
+    private (List<XdsResource> Clusters, ImmutableArray<EdsTarget> Targets) OutboundClusters(MeshSnapshot mesh, ProxyView view)
     {
-        var oneLocality = view.Flavor == ProxyFlavor.Mosn;
-        return new ResourceSet(mesh.Services.Values
-            .Where(s => ClusterBuilder.IsEds(s, view.Kind, _options.EnableEdsForHeadlessServices))
-            .SelectMany(s => Outputs(s).Endpoints(mesh.SlicesOf(s.Key), oneLocality)));
+        var rules = view.Kind == ProxyKind.Grpc || mesh.DestinationRules.IsEmpty ? null : DestinationRuleIndex.Of(mesh, _options.ClusterDomain);
+        var clusters = new List<XdsResource>();
+        var targets = ImmutableArray.CreateBuilder<EdsTarget>();
+        foreach (var service in mesh.Services.Values)
+        {
+            var rule = rules?.For(view.Namespace, service.Hostname, service.Key.Namespace);
+            var built = Outputs(service).Clusters(view.Kind, rule, view.Locality);
+            clusters.AddRange(built.Clusters);
+            targets.AddRange(built.EdsTargets);
+        }
+
+        return (clusters, targets.ToImmutable());
     }
 
-    private ResourceSet SidecarClusters(MeshSnapshot mesh, ProxyView view)
+    /// <summary>The assignments of the view's EDS clusters (<paramref name="targets"/>); ORIGINAL_DST and STRICT_DNS clusters have none.</summary>
+    private ResourceSet Endpoints(MeshSnapshot mesh, ProxyView view, ImmutableArray<EdsTarget> targets)
     {
-        var clusters = mesh.Services.Values.SelectMany(s => Outputs(s).Clusters(view.Kind)).ToList();
+        var oneLocality = view.Flavor == ProxyFlavor.Mosn;
+        return new ResourceSet(targets.Select(target => Outputs(target.Service).Assignment(mesh, target, oneLocality, view.Locality)));
+    }
+
+    /// <summary>The outbound clusters, then the inbound ones of the view's ports and the fixed ones.</summary>
+    private ResourceSet SidecarClusters(List<XdsResource> outbound, ProxyView view)
+    {
+        var clusters = outbound;
         foreach (var port in view.Inbound)
         {
             clusters.Add(_inboundClusters.Get((port, view.InboundBindAddress), [], () =>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Indexes;
 using Envoy.Config.Core.V3;
 using Envoy.Config.Endpoint.V3;
 
@@ -14,39 +15,61 @@ public static class EndpointBuilder
     /// istio-1.10 converter replaces a cluster's hosts once per locality, so of several it keeps
     /// only the last; in one locality it keeps them all, with the same per-host weights.
     /// </param>
-    public static ClusterLoadAssignment Build(MeshService service, MeshServicePort port, ImmutableArray<MeshEndpointSlice> slices, bool oneLocality = false)
+    public static ClusterLoadAssignment Build(MeshService service, MeshServicePort port, ImmutableArray<MeshEndpointSlice> slices, bool oneLocality = false) =>
+        Build(
+            MeshNames.OutboundCluster(port.Port, service.Hostname),
+            port,
+            slices.SelectMany(slice => slice.Endpoints.Select(endpoint => (slice, endpoint, (MeshPod?)null))),
+            subsetLabels: null,
+            oneLocality);
+
+    /// <summary>
+    /// The assignment of cluster <paramref name="clusterName"/> (a service port's, or one of its
+    /// subsets'), as istiod 1.10's EDS builds it: the ready endpoints whose Pod's labels include all
+    /// of <paramref name="subsetLabels"/> (all of them when null), grouped by locality (the Pod's
+    /// <c>istio-locality</c> label, else the slice's zone), localities and endpoints in a stable order.
+    /// </summary>
+    /// <param name="endpoints">Every endpoint of the service with its slice and the Pod it names (null when unknown).</param>
+    /// <param name="oneLocality">All endpoints in one locality with no zone, for MOSN (see the other overload).</param>
+    internal static ClusterLoadAssignment Build(
+        string clusterName,
+        MeshServicePort port,
+        IEnumerable<(MeshEndpointSlice Slice, SliceEndpoint Endpoint, MeshPod? Pod)> endpoints,
+        ValueMap<string>? subsetLabels,
+        bool oneLocality)
     {
-        var byZone = new SortedDictionary<string, SortedSet<(string Address, int Port)>>(StringComparer.Ordinal);
-        foreach (var slice in slices)
+        var byLocality = new SortedDictionary<string, (LocalityLabel Locality, SortedSet<(string Address, int Port)> Addresses)>(StringComparer.Ordinal);
+        foreach (var (slice, endpoint, pod) in endpoints)
         {
             var endpointPort = EndpointPorts.Resolve(port, slice);
-            if (endpointPort is null)
+            // Istio 1.10 leaves not-ready endpoints out instead of sending them as unhealthy.
+            if (endpointPort is null || !endpoint.Ready)
             {
                 continue;
             }
 
-            foreach (var endpoint in slice.Endpoints)
+            var labels = pod?.Labels ?? ValueMap<string>.Empty;
+            if (subsetLabels is { } selector && !EndpointLabelIndex.Selects(selector, labels))
             {
-                // Istio 1.10 leaves not-ready endpoints out instead of sending them as unhealthy.
-                if (!endpoint.Ready)
-                {
-                    continue;
-                }
-
-                if (!byZone.TryGetValue(endpoint.Zone, out var addresses))
-                {
-                    byZone[endpoint.Zone] = addresses = new SortedSet<(string, int)>();
-                }
-
-                // Kubernetes: an endpoint's addresses are interchangeable; the first is the one to use.
-                addresses.Add((endpoint.Addresses[0], endpointPort.Value));
+                continue;
             }
+
+            var locality = labels.TryGetValue(LocalityLabel.PodLabel, out var label) && label.Length > 0
+                ? LocalityLabel.Parse(label)
+                : new LocalityLabel(null, endpoint.Zone, null);
+            if (!byLocality.TryGetValue(locality.SortKey, out var group))
+            {
+                byLocality[locality.SortKey] = group = (locality, new SortedSet<(string, int)>());
+            }
+
+            // Kubernetes: an endpoint's addresses are interchangeable; the first is the one to use.
+            group.Addresses.Add((endpoint.Addresses[0], endpointPort.Value));
         }
 
-        var assignment = new ClusterLoadAssignment { ClusterName = MeshNames.OutboundCluster(port.Port, service.Hostname) };
+        var assignment = new ClusterLoadAssignment { ClusterName = clusterName };
         if (oneLocality)
         {
-            var all = byZone.Values.SelectMany(addresses => addresses).ToList();
+            var all = byLocality.Values.SelectMany(group => group.Addresses).ToList();
             if (all.Count > 0)
             {
                 assignment.Endpoints.Add(Locality(new Locality(), all));
@@ -55,9 +78,9 @@ public static class EndpointBuilder
             return assignment;
         }
 
-        foreach (var (zone, addresses) in byZone)
+        foreach (var (locality, addresses) in byLocality.Values)
         {
-            assignment.Endpoints.Add(Locality(new Locality { Zone = zone }, addresses));
+            assignment.Endpoints.Add(Locality(locality.ToEnvoy(), addresses));
         }
 
         return assignment;

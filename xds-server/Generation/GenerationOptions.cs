@@ -9,4 +9,7 @@ public sealed record GenerationOptions
     /// PILOT_ENABLE_EDS_FOR_HEADLESS_SERVICES; off by default, as there.
     /// </summary>
     public bool EnableEdsForHeadlessServices { get; init; }
+
+    /// <summary>The Kubernetes cluster domain: completes short host names in Istio objects (e.g. a DestinationRule's <c>host: reviews</c>).</summary>
+    public string ClusterDomain { get; init; } = "cluster.local";
 }

@@ -1,77 +1,134 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Indexes;
+using ControlPlane.XdsServer.Generation.Traffic;
+using Envoy.Config.Endpoint.V3;
 
 namespace ControlPlane.XdsServer.Generation;
 
 /// <summary>
 /// The resources one service instance yields, built on first use and kept as long as the service
-/// object lives: a service that did not change is never rebuilt, whatever else changed.
+/// object lives: a service that did not change is never rebuilt, whatever else changed. Clusters
+/// are kept per kind of proxy and DestinationRule instance (which keeps its identity while its
+/// rules do), assignments per cluster against the endpoints' slices and Pods.
 /// </summary>
 internal sealed class ServiceOutputs
 {
+    /// <summary>Bound on remembered assignments per service; past it they are all forgotten and rebuilt on demand.</summary>
+    private const int MaxAssignments = 4096;
+
     private readonly MeshService _service;
     private readonly GenerationStats _stats;
-    private readonly Lazy<ImmutableArray<XdsResource>> _sidecarClusters;
-    private readonly Lazy<ImmutableArray<XdsResource>> _routerClusters;
-    private readonly Lazy<ImmutableArray<XdsResource>> _grpcClusters;
+    private readonly GenerationOptions _options;
     private readonly Lazy<ImmutableArray<XdsResource>> _grpcListeners;
     private readonly Lazy<ImmutableArray<XdsResource>> _grpcRoutes;
+    private readonly object _clustersGate = new();
+    private readonly Dictionary<(ProxyKind, LocalityLabel?), ServiceClusters> _withoutRule = new();
+    private readonly ConditionalWeakTable<EffectiveDestinationRule, Dictionary<(ProxyKind, LocalityLabel?), ServiceClusters>> _withRule = new();
     private readonly object _endpointsGate = new();
-    private (ImmutableArray<MeshEndpointSlice> Slices, ImmutableArray<XdsResource> Assignments)? _endpoints;
-    private (ImmutableArray<MeshEndpointSlice> Slices, ImmutableArray<XdsResource> Assignments)? _oneLocalityEndpoints;
+    private readonly Dictionary<AssignmentKey, (EndpointInputs Inputs, XdsResource Assignment)> _assignments = new();
+    private EndpointInputs? _inputs;
+    private ImmutableSortedDictionary<ObjectKey, MeshPod>? _inputsCheckedAgainst;
 
     public ServiceOutputs(MeshService service, GenerationStats stats, GenerationOptions options)
     {
         _service = service;
         _stats = stats;
-        Lazy<ImmutableArray<XdsResource>> ClustersFor(ProxyKind kind) => new(() => PerPort(port => XdsResource.Create(
-            MeshNames.OutboundCluster(port.Port, service.Hostname),
-            ClusterBuilder.Outbound(service, port, kind, options.EnableEdsForHeadlessServices))));
-        _sidecarClusters = ClustersFor(ProxyKind.Sidecar);
-        _routerClusters = ClustersFor(ProxyKind.Router);
-        _grpcClusters = ClustersFor(ProxyKind.Grpc);
+        _options = options;
         _grpcListeners = new(() => PerPort(port => XdsResource.Create(MeshNames.GrpcTarget(service.Hostname, port.Port), GrpcBuilder.ApiListener(service, port))));
         _grpcRoutes = new(() => PerPort(port => XdsResource.Create(MeshNames.GrpcTarget(service.Hostname, port.Port), GrpcBuilder.Routes(service, port))));
     }
-
-    /// <summary>The outbound clusters of the service's ports, of the type the kind of proxy gets (see <see cref="ClusterBuilder.Outbound"/>).</summary>
-    public ImmutableArray<XdsResource> Clusters(ProxyKind kind) => kind switch
-    {
-        ProxyKind.Sidecar => _sidecarClusters.Value,
-        ProxyKind.Grpc => _grpcClusters.Value,
-        _ => _routerClusters.Value,
-    };
 
     public ImmutableArray<XdsResource> GrpcListeners => _grpcListeners.Value;
 
     public ImmutableArray<XdsResource> GrpcRoutes => _grpcRoutes.Value;
 
-    /// <summary>One assignment per port; rebuilt only when the service's slices changed.</summary>
-    /// <param name="oneLocality">All endpoints in one locality, for MOSN (see <see cref="EndpointBuilder.Build"/>).</param>
-    public ImmutableArray<XdsResource> Endpoints(ImmutableArray<MeshEndpointSlice> slices, bool oneLocality = false)
+    /// <summary>
+    /// The outbound clusters of the service's ports (and subsets) for a kind of proxy under
+    /// <paramref name="rule"/> (see <see cref="DestinationRuleClusters.Build"/>), with the EDS
+    /// assignments they need.
+    /// </summary>
+    /// <param name="proxyLocality">Used only by STRICT_DNS clusters, whose own endpoints follow locality settings.</param>
+    public ServiceClusters Clusters(ProxyKind kind, EffectiveDestinationRule? rule, LocalityLabel? proxyLocality)
+    {
+        var edsForHeadless = _options.EnableEdsForHeadlessServices;
+        var locality = ClusterBuilder.DiscoveryType(_service, kind, edsForHeadless) == Envoy.Config.Cluster.V3.Cluster.Types.DiscoveryType.StrictDns ? proxyLocality : null;
+        if (kind == ProxyKind.Grpc)
+        {
+            rule = null;
+        }
+
+        lock (_clustersGate)
+        {
+            var memo = rule is null ? _withoutRule : _withRule.GetValue(rule, _ => new Dictionary<(ProxyKind, LocalityLabel?), ServiceClusters>());
+            if (!memo.TryGetValue((kind, locality), out var clusters))
+            {
+                clusters = DestinationRuleClusters.Build(_service, kind, edsForHeadless, rule, locality);
+                _stats.CountResources(clusters.Clusters.Length);
+                memo[(kind, locality)] = clusters;
+            }
+
+            return clusters;
+        }
+    }
+
+    /// <summary>
+    /// The assignment of <paramref name="target"/> (one of this service's clusters) from the
+    /// service's endpoints in <paramref name="mesh"/>; rebuilt only when the service's slices, or
+    /// the Pods they name, changed.
+    /// </summary>
+    /// <param name="oneLocality">All endpoints in one locality, for MOSN (see <see cref="EndpointBuilder.Build(MeshService, MeshServicePort, ImmutableArray{MeshEndpointSlice}, bool)"/>); MOSN reads no locality weights or priorities, so none are applied.</param>
+    /// <param name="proxyLocality">The proxy's locality, for targets whose assignment depends on it.</param>
+    public XdsResource Assignment(MeshSnapshot mesh, EdsTarget target, bool oneLocality, LocalityLabel? proxyLocality)
     {
         lock (_endpointsGate)
         {
-            var memo = oneLocality ? _oneLocalityEndpoints : _endpoints;
-            if (memo is { } cached && cached.Slices == slices)
+            var inputs = InputsOf(mesh);
+            var policy = oneLocality || proxyLocality is null ? null : target.Locality;
+            var key = new AssignmentKey(target.ClusterName, target.Port.Port, target.SubsetLabels, oneLocality, policy, policy is null ? null : proxyLocality);
+            if (_assignments.TryGetValue(key, out var cached) && ReferenceEquals(cached.Inputs, inputs))
             {
-                return cached.Assignments;
+                return cached.Assignment;
             }
 
-            var assignments = PerPort(port => XdsResource.Create(
-                MeshNames.OutboundCluster(port.Port, _service.Hostname),
-                EndpointBuilder.Build(_service, port, slices, oneLocality)));
-            if (oneLocality)
+            var assignment = EndpointBuilder.Build(target.ClusterName, target.Port, inputs.Endpoints(), target.SubsetLabels, oneLocality);
+            if (policy is not null)
             {
-                _oneLocalityEndpoints = (slices, assignments);
-            }
-            else
-            {
-                _endpoints = (slices, assignments);
+                LocalityLoadBalancing.Apply(proxyLocality!.Value, assignment, policy.Setting, policy.FailoverEnabled);
             }
 
-            return assignments;
+            var resource = XdsResource.Create(target.ClusterName, assignment);
+            _stats.CountResources(1);
+            if (_assignments.Count >= MaxAssignments)
+            {
+                _assignments.Clear();
+            }
+
+            _assignments[key] = (inputs, resource);
+            return resource;
         }
+    }
+
+    /// <summary>The service's endpoint inputs in <paramref name="mesh"/>: the same instance while its slices and their Pods are.</summary>
+    private EndpointInputs InputsOf(MeshSnapshot mesh)
+    {
+        var slices = mesh.SlicesOf(_service.Key);
+        if (_inputs is { } current && current.Slices == slices && ReferenceEquals(_inputsCheckedAgainst, mesh.Pods))
+        {
+            return current;
+        }
+
+        var fresh = EndpointInputs.Of(mesh, _service.Key);
+        if (_inputs is null || !_inputs.SameAs(fresh))
+        {
+            // Assignments made of other inputs are stale: drop them rather than keep them until the cap.
+            _assignments.Clear();
+            _inputs = fresh;
+        }
+
+        _inputsCheckedAgainst = mesh.Pods;
+        return _inputs;
     }
 
     private ImmutableArray<XdsResource> PerPort(Func<MeshServicePort, XdsResource> build)
@@ -80,4 +137,6 @@ internal sealed class ServiceOutputs
         _stats.CountResources(ports.Count);
         return ports.Select(build).ToImmutableArray();
     }
+
+    private readonly record struct AssignmentKey(string ClusterName, int Port, ValueMap<string>? SubsetLabels, bool OneLocality, EdsLocalityPolicy? Policy, LocalityLabel? ProxyLocality);
 }

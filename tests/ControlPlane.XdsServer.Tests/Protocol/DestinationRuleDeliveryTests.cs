@@ -27,6 +27,7 @@ public sealed class DestinationRuleDeliveryTests : IAsyncLifetime
     {
         await using var proxy = new SotwClient(_server.Channel, TestNodes.Sidecar());
         await proxy.AckAsync(await proxy.RequestAsync(TypeUrls.Cluster));
+        var builtBefore = _server.Stats.ResourcesBuilt;
 
         await _server.WriteConfigAsync("rule.yaml", Rule);
         var clusters = await proxy.UntilAsync(
@@ -39,6 +40,8 @@ public sealed class DestinationRuleDeliveryTests : IAsyncLifetime
         Addresses(endpoints, V1).Should().Equal("10.1.0.1");
         Addresses(endpoints, V2).Should().Equal("10.1.0.2");
         Addresses(endpoints, "outbound|9080||reviews.default.svc.cluster.local").Should().Equal("10.1.0.1", "10.1.0.2");
+        // reviews' three clusters and the two subsets' assignments; ratings, the listeners and routes are not rebuilt.
+        (_server.Stats.ResourcesBuilt - builtBefore).Should().Be(5);
     }
 
     [Fact]
@@ -75,6 +78,8 @@ public sealed class DestinationRuleDeliveryTests : IAsyncLifetime
 
     private static string Mesh(string secondPodVersion) => Manifests.Join(
         Manifests.Service("reviews", "default", "10.96.0.10", 9080),
+        Manifests.Service("ratings", "default", "10.96.0.11", 9080),
+        Manifests.EndpointSlice("ratings", "default", 9080, "http", "10.1.0.3"),
         """
         apiVersion: discovery.k8s.io/v1
         kind: EndpointSlice

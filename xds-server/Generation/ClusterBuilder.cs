@@ -15,20 +15,6 @@ public static class ClusterBuilder
     private static readonly Duration DnsRefreshRate = Duration.FromTimeSpan(TimeSpan.FromSeconds(5));
 
     /// <summary>
-    /// The outbound cluster <c>outbound|PORT||HOST</c> of a service port, of the type istiod 1.10
-    /// gives it for the kind of proxy (<c>convertResolution</c>): EDS for services with a VIP;
-    /// STRICT_DNS to the external name for ExternalName services; for headless services
-    /// ORIGINAL_DST on sidecars (unless <paramref name="edsForHeadless"/>) and EDS elsewhere.
-    /// Proxyless gRPC always gets EDS, as istiod's gRPC generator sends. No DestinationRule applied.
-    /// </summary>
-    public static Cluster Outbound(MeshService service, MeshServicePort port, ProxyKind kind = ProxyKind.Sidecar, bool edsForHeadless = false)
-    {
-        var draft = OutboundDraft(MeshNames.OutboundCluster(port.Port, service.Hostname), service, port, kind, DiscoveryType(service, kind, edsForHeadless), subsetLabels: null)!;
-        ApplyEdsConfig(draft.Cluster);
-        return draft.Build();
-    }
-
-    /// <summary>
     /// An outbound cluster as istiod 1.10's buildDefaultCluster and setUpstreamProtocol make it,
     /// before any DestinationRule: mesh defaults (10 s connect timeout, round robin, or
     /// CLUSTER_PROVIDED for ORIGINAL_DST, unlimited circuit breakers), Istio's service metadata,
@@ -87,10 +73,13 @@ public static class ClusterBuilder
         }
     }
 
-    /// <summary>True when the proxy fetches the cluster's endpoints over EDS (so an assignment is to be sent).</summary>
-    public static bool IsEds(MeshService service, ProxyKind kind, bool edsForHeadless) =>
-        DiscoveryType(service, kind, edsForHeadless) == Cluster.Types.DiscoveryType.Eds;
-
+    /// <summary>
+    /// The type istiod 1.10 gives a service's outbound clusters for the kind of proxy
+    /// (<c>convertResolution</c>): EDS for services with a VIP; STRICT_DNS to the external name for
+    /// ExternalName services; for headless services ORIGINAL_DST on sidecars (unless
+    /// <paramref name="edsForHeadless"/>) and EDS elsewhere. Proxyless gRPC always gets EDS, as
+    /// istiod's gRPC generator sends. A DestinationRule's PASSTHROUGH may still make it ORIGINAL_DST.
+    /// </summary>
     internal static Cluster.Types.DiscoveryType DiscoveryType(MeshService service, ProxyKind kind, bool edsForHeadless) =>
         kind == ProxyKind.Grpc ? Cluster.Types.DiscoveryType.Eds :
         service.Resolution switch

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation.Indexes;
 using Envoy.Config.Core.V3;
@@ -6,23 +5,9 @@ using Envoy.Config.Endpoint.V3;
 
 namespace ControlPlane.XdsServer.Generation;
 
-/// <summary>Builds EDS resources: the ready endpoints of a service port, grouped by locality.</summary>
+/// <summary>Builds EDS resources: the ready endpoints of a service port (or of a subset of them), grouped by locality, every one with weight 1.</summary>
 public static class EndpointBuilder
 {
-    /// <summary>The assignment of one service port: its ready endpoints, every one with weight 1.</summary>
-    /// <param name="oneLocality">
-    /// Put every endpoint in one locality (with no zone) instead of one locality per zone. MOSN's
-    /// istio-1.10 converter replaces a cluster's hosts once per locality, so of several it keeps
-    /// only the last; in one locality it keeps them all, with the same per-host weights.
-    /// </param>
-    public static ClusterLoadAssignment Build(MeshService service, MeshServicePort port, ImmutableArray<MeshEndpointSlice> slices, bool oneLocality = false) =>
-        Build(
-            MeshNames.OutboundCluster(port.Port, service.Hostname),
-            port,
-            slices.SelectMany(slice => slice.Endpoints.Select(endpoint => (slice, endpoint, (MeshPod?)null))),
-            subsetLabels: null,
-            oneLocality);
-
     /// <summary>
     /// The assignment of cluster <paramref name="clusterName"/> (a service port's, or one of its
     /// subsets'), as istiod 1.10's EDS builds it: the ready endpoints whose Pod's labels include all
@@ -30,8 +15,12 @@ public static class EndpointBuilder
     /// <c>istio-locality</c> label, else the slice's zone), localities and endpoints in a stable order.
     /// </summary>
     /// <param name="endpoints">Every endpoint of the service with its slice and the Pod it names (null when unknown).</param>
-    /// <param name="oneLocality">All endpoints in one locality with no zone, for MOSN (see the other overload).</param>
-    internal static ClusterLoadAssignment Build(
+    /// <param name="oneLocality">
+    /// Put every endpoint in one locality (with no zone) instead of one locality per zone. MOSN's
+    /// istio-1.10 converter replaces a cluster's hosts once per locality, so of several it keeps
+    /// only the last; in one locality it keeps them all, with the same per-host weights.
+    /// </param>
+    public static ClusterLoadAssignment Build(
         string clusterName,
         MeshServicePort port,
         IEnumerable<(MeshEndpointSlice Slice, SliceEndpoint Endpoint, MeshPod? Pod)> endpoints,

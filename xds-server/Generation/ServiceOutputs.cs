@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation.Indexes;
 using ControlPlane.XdsServer.Generation.Traffic;
-using Envoy.Config.Endpoint.V3;
 
 namespace ControlPlane.XdsServer.Generation;
 
@@ -78,7 +77,7 @@ internal sealed class ServiceOutputs
     /// service's endpoints in <paramref name="mesh"/>; rebuilt only when the service's slices, or
     /// the Pods they name, changed.
     /// </summary>
-    /// <param name="oneLocality">All endpoints in one locality, for MOSN (see <see cref="EndpointBuilder.Build(MeshService, MeshServicePort, ImmutableArray{MeshEndpointSlice}, bool)"/>); MOSN reads no locality weights or priorities, so none are applied.</param>
+    /// <param name="oneLocality">All endpoints in one locality, for MOSN (see <see cref="EndpointBuilder.Build"/>); MOSN reads no locality weights or priorities, so none are applied.</param>
     /// <param name="proxyLocality">The proxy's locality, for targets whose assignment depends on it.</param>
     public XdsResource Assignment(MeshSnapshot mesh, EdsTarget target, bool oneLocality, LocalityLabel? proxyLocality)
     {

@@ -17,6 +17,7 @@ public readonly record struct LocalityLabel
     private readonly string? _zone;
     private readonly string? _subZone;
 
+    /// <param name="region">Null reads as empty, as every part.</param>
     public LocalityLabel(string? region, string? zone, string? subZone)
     {
         _region = region;
@@ -27,10 +28,13 @@ public readonly record struct LocalityLabel
     /// <summary>No region, zone or subzone (also the default value): what istiod gives a proxy whose node says nothing.</summary>
     public static LocalityLabel Empty { get; } = new(null, null, null);
 
+    /// <summary>The region, e.g. us-east1; empty when unknown.</summary>
     public string Region => _region ?? string.Empty;
 
+    /// <summary>The zone, e.g. us-east1-b; empty when unknown.</summary>
     public string Zone => _zone ?? string.Empty;
 
+    /// <summary>The subzone (Istio's finer split of a zone, e.g. a rack); empty when unknown.</summary>
     public string SubZone => _subZone ?? string.Empty;
 
     /// <summary>
@@ -47,11 +51,14 @@ public readonly record struct LocalityLabel
     /// <summary>"region/zone/subzone": the order istiod sorts an assignment's localities in.</summary>
     public string SortKey => $"{Region}/{Zone}/{SubZone}";
 
+    /// <summary>The Envoy Locality with the same three parts.</summary>
     public Locality ToEnvoy() => new() { Region = Region, Zone = Zone, SubZone = SubZone };
 
+    /// <summary>An Envoy Locality's three parts; <see cref="Empty"/> for none.</summary>
     public static LocalityLabel FromEnvoy(Locality? locality) =>
         locality is null ? Empty : new LocalityLabel(locality.Region, locality.Zone, locality.SubZone);
 
+    /// <summary>Equal when all three parts are (an absent part equals an empty one).</summary>
     public bool Equals(LocalityLabel other) => Region == other.Region && Zone == other.Zone && SubZone == other.SubZone;
 
     public override int GetHashCode() => HashCode.Combine(Region, Zone, SubZone);

@@ -17,6 +17,12 @@ internal sealed class ServiceOutputs
     /// <summary>Bound on remembered assignments per service; past it they are all forgotten and rebuilt on demand.</summary>
     private const int MaxAssignments = 4096;
 
+    /// <summary>
+    /// Bound on remembered cluster sets per rule: STRICT_DNS clusters are kept per proxy locality,
+    /// which proxies choose; past it they are forgotten and rebuilt on demand.
+    /// </summary>
+    private const int MaxClusterSets = 256;
+
     private readonly MeshService _service;
     private readonly GenerationStats _stats;
     private readonly GenerationOptions _options;
@@ -65,6 +71,11 @@ internal sealed class ServiceOutputs
             {
                 clusters = DestinationRuleClusters.Build(_service, kind, edsForHeadless, rule, locality);
                 _stats.CountResources(clusters.Clusters.Length);
+                if (memo.Count >= MaxClusterSets)
+                {
+                    memo.Clear();
+                }
+
                 memo[(kind, locality)] = clusters;
             }
 

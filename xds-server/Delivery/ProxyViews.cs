@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation;
 using ControlPlane.XdsServer.Generation.Indexes;
+using ControlPlane.XdsServer.Generation.Traffic;
 
 namespace ControlPlane.XdsServer.Delivery;
 
@@ -23,7 +24,7 @@ public static class ProxyViews
 
         if (node.Kind != ProxyKind.Sidecar)
         {
-            return new ProxyView(node.Kind, node.Namespace, ImmutableArray<InboundPort>.Empty, node.Flavor);
+            return new ProxyView(node.Kind, node.Namespace, ImmutableArray<InboundPort>.Empty, node.Flavor, Locality: LocalityOf(node, mesh));
         }
 
         var workloads = WorkloadIndex.Of(mesh);
@@ -37,8 +38,17 @@ public static class ProxyViews
             }
         }
 
-        return new ProxyView(ProxyKind.Sidecar, node.Namespace, ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(), node.Flavor, OwnEndpointAddress(node, workloads), FamiliesOf(node));
+        return new ProxyView(ProxyKind.Sidecar, node.Namespace, ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(), node.Flavor, OwnEndpointAddress(node, workloads), FamiliesOf(node), LocalityOf(node, mesh));
     }
+
+    /// <summary>
+    /// The node's locality when a DestinationRule can make config depend on it (see
+    /// <see cref="ProxyView.Locality"/>); never for MOSN. istiod prefers the locality of the proxy's
+    /// own endpoint when that has a region; here an endpoint has one only through the pod's
+    /// istio-locality label, from which pilot-agent also sets the node's.
+    /// </summary>
+    private static LocalityLabel? LocalityOf(ProxyNode node, MeshSnapshot mesh) =>
+        node.Flavor == ProxyFlavor.Envoy && LocalityDependence.Of(mesh) ? node.Locality : null;
 
     /// <summary>The families of the proxy's addresses; an IPv4-mapped IPv6 address counts as IPv4, as in istiod (Go's To4).</summary>
     private static IpFamilies FamiliesOf(ProxyNode node)

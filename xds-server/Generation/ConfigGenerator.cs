@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation.Indexes;
+using ControlPlane.XdsServer.Generation.Traffic;
 
 namespace ControlPlane.XdsServer.Generation;
 
@@ -50,27 +52,31 @@ public sealed class ConfigGenerator
     {
         Stats.CountView();
         var scope = ServiceIndex.Of(mesh).ScopeOf(view.Namespace);
-        var endpoints = Endpoints(mesh, scope, view);
         if (previous is not null)
         {
-            return new ProxyConfig(mesh.Version, previous.Clusters, endpoints, previous.Listeners, previous.Routes);
+            return new ProxyConfig(mesh.Version, previous.Clusters, Endpoints(mesh, scope, view, previous.EndpointTargets), previous.Listeners, previous.Routes)
+            {
+                EndpointTargets = previous.EndpointTargets,
+            };
         }
 
+        var (outbound, targets) = OutboundClusters(mesh, scope, view);
+        var endpoints = Endpoints(mesh, scope, view, targets);
         switch (view.Kind)
         {
             case ProxyKind.Sidecar:
                 var (listeners, routes) = SidecarListenersAndRoutes(mesh, scope, view);
-                return new ProxyConfig(mesh.Version, SidecarClusters(mesh, scope, view), endpoints, listeners, routes);
+                return new ProxyConfig(mesh.Version, SidecarClusters(outbound, view), endpoints, listeners, routes) { EndpointTargets = targets };
             case ProxyKind.Grpc:
                 return new ProxyConfig(
                     mesh.Version,
-                    FirstByName(Services(scope).SelectMany(s => Outputs(s).Clusters(ProxyKind.Grpc, HostEndpoints.None))),
+                    new ResourceSet(outbound),
                     endpoints,
                     FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcListeners)),
-                    FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcRoutes)));
+                    FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcRoutes))) { EndpointTargets = targets };
             default:
                 // Gateways get listeners and routes from Gateway resources, which are not translated yet.
-                return new ProxyConfig(mesh.Version, SidecarClusters(mesh, scope, view), endpoints, ResourceSet.Empty, ResourceSet.Empty);
+                return new ProxyConfig(mesh.Version, SidecarClusters(outbound, view), endpoints, ResourceSet.Empty, ResourceSet.Empty) { EndpointTargets = targets };
         }
     }
 
@@ -123,39 +129,64 @@ public sealed class ConfigGenerator
         _scopes.GetValue(scope, s => new ScopePlan(new PortIndex(Services(s)), new OutboundListenerPlan(mesh, Services(s))));
 
     /// <summary>
-    /// Assignments for the clusters this kind of proxy fetches over EDS; none for ORIGINAL_DST and
-    /// STRICT_DNS clusters. As istiod's EDS, a cluster's endpoints are those of the service the
-    /// proxy finds by the host name (its last definition the proxy sees), from every definition of
-    /// that host in that service's namespace; a port that service lacks has an empty assignment.
+    /// The outbound clusters of every service the view's namespace sees, each under the
+    /// DestinationRule that namespace sees for the service's host (none for proxyless gRPC), the
+    /// first of each name kept as istiod keeps it, and the EDS assignments the kept ones need.
     /// </summary>
-    private ResourceSet Endpoints(MeshSnapshot mesh, ServiceScope scope, ProxyView view)
+    private (List<XdsResource> Clusters, ImmutableArray<EdsTarget> Targets) OutboundClusters(MeshSnapshot mesh, ServiceScope scope, ProxyView view)
+    {
+        var rules = view.Kind == ProxyKind.Grpc || mesh.DestinationRules.IsEmpty ? null : DestinationRuleIndex.Of(mesh, _options.ClusterDomain);
+        var workloads = WorkloadIndex.Of(mesh);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var clusters = new List<XdsResource>();
+        var targets = ImmutableArray.CreateBuilder<EdsTarget>();
+        foreach (var service in Services(scope))
+        {
+            var rule = rules?.For(view.Namespace, service.Hostname, service.Namespace);
+            // Proxyless gRPC gets EDS clusters only, which carry no endpoints.
+            var endpoints = view.Kind == ProxyKind.Grpc ? HostEndpoints.None : workloads.MergedEndpointsOf(service);
+            var built = Outputs(service).Clusters(view.Kind, rule, view.Locality, endpoints);
+            var added = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var cluster in built.Clusters)
+            {
+                if (names.Add(cluster.Name))
+                {
+                    clusters.Add(cluster);
+                    added.Add(cluster.Name);
+                }
+            }
+
+            targets.AddRange(built.EdsTargets.Where(t => added.Contains(t.ClusterName)));
+        }
+
+        return (clusters, targets.ToImmutable());
+    }
+
+    /// <summary>
+    /// The assignments of the view's EDS clusters (<paramref name="targets"/>); ORIGINAL_DST and
+    /// STRICT_DNS clusters have none. As istiod's EDS, a cluster's endpoints are those of the
+    /// service the proxy finds by the host name (its last definition the proxy sees), from every
+    /// definition of that host in that service's namespace, of a subset those with its labels; a
+    /// port that service lacks has an empty assignment.
+    /// </summary>
+    private ResourceSet Endpoints(MeshSnapshot mesh, ServiceScope scope, ProxyView view, ImmutableArray<EdsTarget> targets)
     {
         var oneLocality = view.Flavor == ProxyFlavor.Mosn;
         var index = ServiceIndex.Of(mesh);
         var workloads = WorkloadIndex.Of(mesh);
-        var assignments = new List<XdsResource>();
-        foreach (var service in Services(scope).Where(s => ClusterBuilder.IsEds(s, view.Kind, _options.EnableEdsForHeadlessServices)))
+        return new ResourceSet(targets.Select(target =>
         {
-            var found = index.Find(service.Hostname, scope) ?? service;
+            var found = index.Find(target.Service.Hostname, scope) ?? target.Service;
             // DNS services' endpoints are resolved by the proxy, never sent over EDS (istiod keeps none for them).
-            var own = Outputs(found).Endpoints(found.Resolution == MeshResolution.DnsLb ? HostEndpoints.None : workloads.MergedEndpointsOf(found), oneLocality);
-            assignments.AddRange(own);
-            if (!ReferenceEquals(found, service))
-            {
-                assignments.AddRange(service.Ports
-                    .Where(p => p.Protocol != MeshProtocol.Udp && found.FindPort(p.Port) is null)
-                    .Select(p => XdsResource.Create(MeshNames.OutboundCluster(p.Port, service.Hostname), new Envoy.Config.Endpoint.V3.ClusterLoadAssignment { ClusterName = MeshNames.OutboundCluster(p.Port, service.Hostname) })));
-            }
-        }
-
-        return FirstByName(assignments);
+            var endpoints = found.Resolution == MeshResolution.DnsLb ? HostEndpoints.None : workloads.MergedEndpointsOf(found);
+            return Outputs(found).Assignment(mesh, target, endpoints, oneLocality, view.Locality);
+        }).ToList());
     }
 
-    private ResourceSet SidecarClusters(MeshSnapshot mesh, ServiceScope scope, ProxyView view)
+    /// <summary>The outbound clusters, then the inbound ones of the view's ports and the fixed ones.</summary>
+    private ResourceSet SidecarClusters(List<XdsResource> outbound, ProxyView view)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var workloads = WorkloadIndex.Of(mesh);
-        var clusters = Services(scope).SelectMany(s => Outputs(s).Clusters(view.Kind, workloads.MergedEndpointsOf(s))).Where(c => names.Add(c.Name)).ToList();
+        var clusters = outbound;
         foreach (var port in view.Inbound)
         {
             clusters.Add(_inboundClusters.Get((port, view.InboundBindAddress), [], () =>

@@ -38,6 +38,9 @@ public static class MeshNames
 
     public static string OutboundCluster(int port, string hostname) => $"outbound|{port}||{hostname}";
 
+    /// <summary>The cluster of a DestinationRule subset: <c>outbound|PORT|SUBSET|HOST</c> (istiod's BuildSubsetKey).</summary>
+    public static string OutboundSubsetCluster(int port, string subset, string hostname) => $"outbound|{port}|{subset}|{hostname}";
+
     public static string InboundCluster(int port) => $"inbound|{port}||";
 
 

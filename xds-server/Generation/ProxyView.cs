@@ -22,13 +22,20 @@ namespace ControlPlane.XdsServer.Generation;
 /// The families of a sidecar's addresses: they choose its wildcard and loopback-side addresses and
 /// its inbound passthrough clusters. IPv4 for other kinds, whose config does not depend on it.
 /// </param>
+/// <param name="Locality">
+/// The proxy's locality, for DestinationRule locality load balancing (weights and failover
+/// priorities relative to it); null unless a DestinationRule of the mesh can make config depend on
+/// it (outlier detection or locality distribution), and always for MOSN, which reads neither, so
+/// that proxies of every locality share views otherwise.
+/// </param>
 public sealed record ProxyView(
     ProxyKind Kind,
     string Namespace,
     ImmutableArray<InboundPort> Inbound,
     ProxyFlavor Flavor = ProxyFlavor.Envoy,
     string? OwnEndpointAddress = null,
-    IpFamilies IpFamilies = IpFamilies.IPv4)
+    IpFamilies IpFamilies = IpFamilies.IPv4,
+    LocalityLabel? Locality = null)
 {
     /// <summary>
     /// The address listeners that take any destination listen on: 0.0.0.0 when the proxy has an
@@ -41,7 +48,7 @@ public sealed record ProxyView(
 
     public bool Equals(ProxyView? other) =>
         other is not null && Kind == other.Kind && Namespace == other.Namespace && Flavor == other.Flavor &&
-        OwnEndpointAddress == other.OwnEndpointAddress && IpFamilies == other.IpFamilies &&
+        OwnEndpointAddress == other.OwnEndpointAddress && IpFamilies == other.IpFamilies && Locality == other.Locality &&
         Inbound.AsSpan().SequenceEqual(other.Inbound.AsSpan());
 
     public override int GetHashCode()
@@ -52,6 +59,7 @@ public sealed record ProxyView(
         hash.Add(Flavor);
         hash.Add(OwnEndpointAddress);
         hash.Add(IpFamilies);
+        hash.Add(Locality);
         foreach (var port in Inbound)
         {
             hash.Add(port);
@@ -61,7 +69,7 @@ public sealed record ProxyView(
     }
 
     public override string ToString() =>
-        $"{Kind}/{Flavor}/{IpFamilies}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]{(OwnEndpointAddress is null ? "" : $"/{OwnEndpointAddress}")}";
+        $"{Kind}/{Flavor}/{IpFamilies}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]{(OwnEndpointAddress is null ? "" : $"/{OwnEndpointAddress}")}{(Locality is null ? "" : $"/@{Locality}")}";
 }
 
 /// <summary>A port the workload listens on, and the protocol its service declares for it.</summary>

@@ -20,6 +20,7 @@ public static class XdsServerServiceCollectionExtensions
         services.AddSingleton(sp => new ConfigGenerator(new GenerationOptions
         {
             EnableEdsForHeadlessServices = sp.GetRequiredService<IOptions<XdsServerOptions>>().Value.EnableEdsForHeadlessServices,
+            ClusterDomain = sp.GetRequiredService<IOptions<XdsServerOptions>>().Value.ClusterDomain,
         }));
         services.AddSingleton<XdsCache>();
         services.AddSingleton<ConnectionRegistry>();

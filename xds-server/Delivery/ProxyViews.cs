@@ -3,12 +3,16 @@ using System.Net;
 using System.Net.Sockets;
 using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation;
+using ControlPlane.XdsServer.Generation.Indexes;
 
 namespace ControlPlane.XdsServer.Delivery;
 
 public static class ProxyViews
 {
-    /// <summary>A proxy's view: its kind, namespace, data plane, and (sidecars only) the ports its workload serves.</summary>
+    /// <summary>
+    /// A proxy's view: its kind, namespace, data plane, and (sidecars only) the ports its workload
+    /// serves and those of its labels that VirtualService sourceLabels name.
+    /// </summary>
     public static ProxyView For(ProxyNode node, MeshSnapshot mesh)
     {
         if (node.Kind == ProxyKind.Grpc)
@@ -31,7 +35,14 @@ public static class ProxyViews
             }
         }
 
-        return new ProxyView(ProxyKind.Sidecar, node.Namespace, ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(), node.Flavor, OwnEndpointAddress(node, mesh), FamiliesOf(node));
+        return new ProxyView(
+            ProxyKind.Sidecar,
+            node.Namespace,
+            ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(),
+            node.Flavor,
+            OwnEndpointAddress(node, mesh),
+            FamiliesOf(node),
+            SourceLabelIndex.Of(mesh).Select(node.Labels));
     }
 
     /// <summary>The families of the proxy's addresses; an IPv4-mapped IPv6 address counts as IPv4, as in istiod (Go's To4).</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Routing;
 
 namespace ControlPlane.XdsServer.Generation;
 
@@ -20,7 +21,7 @@ public sealed class ConfigGenerator
     private readonly ConditionalWeakTable<MeshService, ServiceOutputs> _services = new();
     private readonly ConditionalWeakTable<MeshSnapshot, PortIndex> _portIndexes = new();
     private readonly ConditionalWeakTable<MeshSnapshot, OutboundListenerPlan> _listenerPlans = new();
-    private readonly InputMemo<(string Name, string Namespace), XdsResource> _routes = new();
+    private readonly OutboundRoutes _routes;
     private readonly InputMemo<(string Wildcard, string Bind, int Port), BuiltListener> _outboundListeners = new();
     private readonly InputMemo<(string Shape, IpFamilies Families), XdsResource> _inboundListeners = new();
     private readonly InputMemo<(InboundPort Port, string Bind), XdsResource> _inboundClusters = new();
@@ -29,6 +30,7 @@ public sealed class ConfigGenerator
     public ConfigGenerator(GenerationOptions? options = null)
     {
         _options = options ?? new GenerationOptions();
+        _routes = new OutboundRoutes(Stats, _options.ClusterDomain);
     }
 
     public GenerationStats Stats { get; } = new();
@@ -72,8 +74,7 @@ public sealed class ConfigGenerator
         var plan = PlanOf(mesh);
         var wildcards = _outboundListeners.Keys.Select(k => k.Wildcard).ToHashSet(StringComparer.Ordinal);
         _outboundListeners.RetainOnly(wildcards.SelectMany(w => plan.For(w).Keys.Select(key => (w, key.Bind, key.Port))).ToHashSet());
-        var routeNames = PortsOf(mesh).ByPort.Keys.Select(MeshNames.OutboundRoute).Concat(plan.SniffedRoutes).ToHashSet(StringComparer.Ordinal);
-        _routes.RetainOnly(routeNames.SelectMany(name => namespaces.Select(ns => (name, ns))).ToHashSet());
+        _routes.Compact(mesh, namespaces);
     }
 
     private ServiceOutputs Outputs(MeshService service) =>
@@ -155,24 +156,7 @@ public sealed class ConfigGenerator
             }
         }
 
-        return (new ResourceSet(listeners), new ResourceSet(routes.Values.Select(route => Route(mesh, route, view.Namespace))));
-    }
-
-    private XdsResource Route(MeshSnapshot mesh, RouteReference route, string proxyNamespace)
-    {
-        if (route.Service is { } service)
-        {
-            return _routes.Get((route.Name, proxyNamespace), [service], () =>
-                Built(XdsResource.Create(route.Name, RouteBuilder.Sniffed(service, route.Port, proxyNamespace))));
-        }
-
-        // Every service with an HTTP or sniffed port of this number has a virtual host, as in istiod.
-        var services = PortsOf(mesh).ByPort[route.Port]
-            .Where(s => s.Port.Protocol.ForListener() is ListenerProtocol.Http or ListenerProtocol.Auto)
-            .Select(s => s.Service)
-            .ToList();
-        return _routes.Get((route.Name, proxyNamespace), services.Cast<object>().ToArray(), () =>
-            Built(XdsResource.Create(route.Name, RouteBuilder.Outbound(route.Port, services, proxyNamespace))));
+        return (new ResourceSet(listeners), new ResourceSet(_routes.Build(mesh, PortsOf(mesh), routes.Values, view)));
     }
 
     private XdsResource Built(XdsResource resource)

@@ -9,4 +9,7 @@ public sealed record GenerationOptions
     /// PILOT_ENABLE_EDS_FOR_HEADLESS_SERVICES; off by default, as there.
     /// </summary>
     public bool EnableEdsForHeadlessServices { get; init; }
+
+    /// <summary>The cluster domain of service host names (--cluster-domain): short names in Istio objects resolve to NAME.NAMESPACE.svc.DOMAIN.</summary>
+    public string ClusterDomain { get; init; } = "cluster.local";
 }

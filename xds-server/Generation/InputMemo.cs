@@ -38,6 +38,18 @@ internal sealed class InputMemo<TKey, TValue>
         }
     }
 
+    /// <summary>Forgets the keys <paramref name="live"/> refuses.</summary>
+    public void RetainWhere(Func<TKey, bool> live)
+    {
+        foreach (var key in _entries.Keys)
+        {
+            if (!live(key))
+            {
+                _entries.TryRemove(key, out _);
+            }
+        }
+    }
+
     private static bool SameInputs(object[] a, object[] b)
     {
         if (a.Length != b.Length)

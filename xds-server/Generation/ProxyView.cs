@@ -22,14 +22,23 @@ namespace ControlPlane.XdsServer.Generation;
 /// The families of a sidecar's addresses: they choose its wildcard and loopback-side addresses and
 /// its inbound passthrough clusters. IPv4 for other kinds, whose config does not depend on it.
 /// </param>
+/// <param name="SourceLabels">
+/// Those of the workload's labels (key and value) that some VirtualService's match names in its
+/// <c>sourceLabels</c>: istiod keeps only the rules whose sourceLabels the proxy's labels include,
+/// and no other label changes anything. Null (or empty) for every other proxy, so views stay shared.
+/// </param>
 public sealed record ProxyView(
     ProxyKind Kind,
     string Namespace,
     ImmutableArray<InboundPort> Inbound,
     ProxyFlavor Flavor = ProxyFlavor.Envoy,
     string? OwnEndpointAddress = null,
-    IpFamilies IpFamilies = IpFamilies.IPv4)
+    IpFamilies IpFamilies = IpFamilies.IPv4,
+    ImmutableSortedDictionary<string, string>? SourceLabels = null)
 {
+    /// <summary><see cref="SourceLabels"/>, empty when null.</summary>
+    public ImmutableSortedDictionary<string, string> Labels => SourceLabels ?? ImmutableSortedDictionary<string, string>.Empty;
+
     /// <summary>
     /// The address listeners that take any destination listen on: 0.0.0.0 when the proxy has an
     /// IPv4 address, else :: (istiod's getActualWildcardAndLocalHost).
@@ -42,7 +51,7 @@ public sealed record ProxyView(
     public bool Equals(ProxyView? other) =>
         other is not null && Kind == other.Kind && Namespace == other.Namespace && Flavor == other.Flavor &&
         OwnEndpointAddress == other.OwnEndpointAddress && IpFamilies == other.IpFamilies &&
-        Inbound.AsSpan().SequenceEqual(other.Inbound.AsSpan());
+        Inbound.AsSpan().SequenceEqual(other.Inbound.AsSpan()) && LabelsEqual(Labels, other.Labels);
 
     public override int GetHashCode()
     {
@@ -57,11 +66,20 @@ public sealed record ProxyView(
             hash.Add(port);
         }
 
+        foreach (var (key, value) in Labels)
+        {
+            hash.Add(key);
+            hash.Add(value);
+        }
+
         return hash.ToHashCode();
     }
 
+    private static bool LabelsEqual(ImmutableSortedDictionary<string, string> a, ImmutableSortedDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && value == pair.Value);
+
     public override string ToString() =>
-        $"{Kind}/{Flavor}/{IpFamilies}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]{(OwnEndpointAddress is null ? "" : $"/{OwnEndpointAddress}")}";
+        $"{Kind}/{Flavor}/{IpFamilies}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]{(OwnEndpointAddress is null ? "" : $"/{OwnEndpointAddress}")}{(Labels.IsEmpty ? "" : $"/{{{string.Join(',', Labels.Select(l => $"{l.Key}={l.Value}"))}}}")}";
 }
 
 /// <summary>A port the workload listens on, and the protocol its service declares for it.</summary>

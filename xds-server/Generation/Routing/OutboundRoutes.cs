@@ -1,0 +1,300 @@
+using System.Collections.Immutable;
+using ControlPlane.Mesh.Istio;
+using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Indexes;
+using Envoy.Config.Route.V3;
+
+namespace ControlPlane.XdsServer.Generation.Routing;
+
+/// <summary>
+/// The outbound route configurations of a sidecar, as istiod 1.10's
+/// buildSidecarOutboundHTTPRouteConfig builds them for the catch-all egress listener: for port P,
+/// every VirtualService the proxy sees (in istiod's order) claims the services on P its hosts name
+/// (exactly or by wildcard) when some of its rules apply to the proxy, and brings a virtual host for
+/// each of its hosts no service on P answers to (those land on port 80, as in istiod); every HTTP or
+/// sniffed service on P no VirtualService claimed gets its default route; a name or domain already
+/// taken is dropped; virtual hosts are sorted by name; "P" ends with allow_any, "HOST:P" (a sniffed
+/// port bound to one address) keeps only the virtual host answering to HOST:P.
+/// </summary>
+/// <remarks>
+/// Memoized in three layers, each by the identity of its inputs: a VirtualService's routes for a
+/// port and proxy scope (inputs: the resolved VirtualService and the DestinationRules of its
+/// destinations), a virtual host (its service or host name and its routes), a route configuration
+/// (its virtual hosts). A change to one VirtualService so rebuilds the routes and virtual hosts of
+/// its hosts, and re-serializes the route configurations holding them, nothing else.
+/// </remarks>
+internal sealed class OutboundRoutes
+{
+    /// <summary>Prefixes a service's host name in the memo key of its default route (VirtualServices are keyed "ns/name").</summary>
+    private const string DefaultSource = "default:";
+
+    private static readonly object NoRule = new();
+    private static readonly VirtualHost AllowAny = RouteBuilder.AllowAny();
+
+    private readonly GenerationStats _stats;
+    private readonly string _clusterDomain;
+    private readonly InputMemo<(string Source, int Port, string Scope), Route[]> _routes = new();
+    private readonly InputMemo<(string Name, string Scope), VirtualHost> _virtualHosts = new();
+    private readonly InputMemo<(string Name, string Scope), XdsResource> _configs = new();
+
+    public OutboundRoutes(GenerationStats stats, string clusterDomain)
+    {
+        _stats = stats;
+        _clusterDomain = clusterDomain;
+    }
+
+    /// <summary>The route configurations <paramref name="references"/> name, for a sidecar with <paramref name="view"/>.</summary>
+    public IEnumerable<XdsResource> Build(MeshSnapshot mesh, PortIndex ports, IEnumerable<RouteReference> references, ProxyView view)
+    {
+        var build = new Generation(this, mesh, ports, RouteScope.Of(view));
+        return references.Select(build.Config).ToList();
+    }
+
+    /// <summary>Forgets memo entries of namespaces and VirtualServices the mesh no longer has.</summary>
+    public void Compact(MeshSnapshot mesh, IReadOnlySet<string> namespaces)
+    {
+        static string NamespaceOf(string scope) => scope[..scope.IndexOf('|', StringComparison.Ordinal)];
+        var sources = mesh.Services.Values.Select(s => DefaultSource + s.Hostname)
+            .Concat(mesh.VirtualServices.Keys.Select(k => k.ToString()))
+            .ToHashSet(StringComparer.Ordinal);
+        _routes.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && sources.Contains(k.Source));
+        _virtualHosts.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)));
+        _configs.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)));
+    }
+
+    /// <summary>One call's lookups, and the virtual hosts of each port, shared by the call's route configurations (istiod's vHostCache).</summary>
+    private sealed class Generation(OutboundRoutes owner, MeshSnapshot mesh, PortIndex ports, RouteScope scope)
+    {
+        private readonly VirtualServiceIndex _virtualServices = VirtualServiceIndex.Of(mesh, owner._clusterDomain);
+        private readonly Dictionary<int, List<VirtualHost>> _byPort = new();
+        private readonly Dictionary<string, object> _rules = new(StringComparer.Ordinal);
+
+        public XdsResource Config(RouteReference reference)
+        {
+            var hosts = VirtualHosts(reference.Port);
+            if (reference.Service is null)
+            {
+                var all = hosts.Append(AllowAny).ToList();
+                return owner._configs.Get((reference.Name, scope.Key), all.Cast<object>().ToArray(), () => Resource(reference.Name, all));
+            }
+
+            var own = hosts.Where(h => h.Domains.Contains(reference.Name)).ToList();
+            if (own.Count == 0)
+            {
+                own = hosts;
+            }
+
+            return owner._configs.Get((reference.Name, scope.Key), own.Cast<object>().ToArray(), () =>
+                Resource(reference.Name, scope.Flavor == ProxyFlavor.Mosn ? MosnRoutes.ForAddressBoundListener(own) : own));
+        }
+
+        private XdsResource Resource(string name, IEnumerable<VirtualHost> hosts)
+        {
+            owner._stats.CountResources(1);
+            return XdsResource.Create(name, new RouteConfiguration { Name = name, ValidateClusters = false, VirtualHosts = { hosts } });
+        }
+
+        private List<VirtualHost> VirtualHosts(int port)
+        {
+            if (_byPort.TryGetValue(port, out var cached))
+            {
+                return cached;
+            }
+
+            var entries = ports.ByPort.TryGetValue(port, out var list) ? list : [];
+            var byHost = new Dictionary<string, MeshServicePort>(StringComparer.Ordinal);
+            var services = new Dictionary<string, MeshService>(StringComparer.Ordinal);
+            foreach (var (service, servicePort) in entries)
+            {
+                byHost.TryAdd(service.Hostname, servicePort);
+                services.TryAdd(service.Hostname, service);
+            }
+
+            var http = entries.Where(e => IsHttp(e.Port)).Select(e => e.Service).ToList();
+            var wrappers = new List<Wrapper>();
+            var claimed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var vs in Candidates(port, http))
+            {
+                var (vsHosts, vsServices) = Separate(vs, services);
+                var onPort = vsServices.Where(s => IsHttp(byHost[s.Hostname])).ToList();
+
+                // A VirtualService naming no HTTP service on this port has its virtual hosts on port 80.
+                if (onPort.Count == 0 && port != 80)
+                {
+                    continue;
+                }
+
+                var routes = VirtualServiceRoutes(vs, port);
+                if (routes.Length == 0)
+                {
+                    continue;
+                }
+
+                wrappers.Add(new Wrapper(vsHosts, onPort, routes));
+                claimed.UnionWith(onPort.Select(s => s.Hostname));
+            }
+
+            foreach (var service in http.Where(s => !claimed.Contains(s.Hostname)))
+            {
+                wrappers.Add(new Wrapper([], [service], DefaultRoutes(service, port)));
+            }
+
+            var result = Assemble(port, wrappers);
+            _byPort[port] = result;
+            return result;
+        }
+
+        /// <summary>The VirtualServices that may have virtual hosts on <paramref name="port"/>, in istiod's order.</summary>
+        private IEnumerable<ResolvedVirtualService> Candidates(int port, List<MeshService> http)
+        {
+            var all = _virtualServices.ForSidecar(scope.Namespace);
+            if (port == 80)
+            {
+                return all;
+            }
+
+            var naming = http.SelectMany(s => _virtualServices.ForHost(scope.Namespace, s.Hostname)).ToHashSet();
+            return naming.Count == 0 ? [] : all.Where(naming.Contains);
+        }
+
+        /// <summary>
+        /// istiod's separateVSHostsAndServices: exact hosts found among the services of the port, then
+        /// those each wildcard host covers (by host name); hosts answering to none stay host names.
+        /// </summary>
+        private static (List<string> Hosts, List<MeshService> Services) Separate(ResolvedVirtualService vs, Dictionary<string, MeshService> services)
+        {
+            var hosts = new List<string>();
+            var found = new List<MeshService>();
+            var wildcards = new List<string>();
+            foreach (var host in vs.Spec.Hosts)
+            {
+                if (HostName.IsWildcard(host))
+                {
+                    wildcards.Add(host);
+                }
+                else if (services.TryGetValue(host, out var service))
+                {
+                    found.Add(service);
+                }
+                else
+                {
+                    hosts.Add(host);
+                }
+            }
+
+            foreach (var wildcard in wildcards)
+            {
+                var covered = services.Values.Where(s => HostName.Matches(s.Hostname, wildcard)).OrderBy(s => s.Hostname, StringComparer.Ordinal).ToList();
+                if (covered.Count == 0)
+                {
+                    hosts.Add(wildcard);
+                }
+
+                found.AddRange(covered);
+            }
+
+            return (hosts, found);
+        }
+
+        private List<VirtualHost> Assemble(int port, List<Wrapper> wrappers)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var used = new HashSet<string>(StringComparer.Ordinal);
+            var known = wrappers.SelectMany(w => w.Services).SelectMany(s => new[] { s.Hostname, $"{s.Hostname}:{port}" }).ToHashSet(StringComparer.Ordinal);
+            var result = new List<VirtualHost>();
+            foreach (var wrapper in wrappers)
+            {
+                foreach (var host in wrapper.Hosts)
+                {
+                    var name = MeshNames.VirtualHost(host, port);
+                    if (!names.Add(name))
+                    {
+                        continue;
+                    }
+
+                    var domains = new[] { host, name }.Where(used.Add).ToList();
+                    if (domains.Count > 0)
+                    {
+                        var built = VirtualHost(name, [host, name], host, wrapper.Routes);
+                        result.Add(domains.Count == 2 ? built : WithDomains(built, domains));
+                    }
+                }
+
+                foreach (var service in wrapper.Services)
+                {
+                    var name = MeshNames.VirtualHost(service.Hostname, port);
+                    if (!names.Add(name))
+                    {
+                        continue;
+                    }
+
+                    var all = RouteBuilder.Domains(service, port, scope.Namespace).ToList();
+                    var alternatives = RouteBuilder.AltHosts(service, port, scope.Namespace).ToHashSet(StringComparer.Ordinal);
+
+                    // A short name that is also the full name of another host there stays that host's.
+                    var domains = all.Where(d => !(alternatives.Contains(d) && known.Contains(d)) && used.Add(d)).ToList();
+                    if (domains.Count > 0)
+                    {
+                        var built = VirtualHost(name, all, service, wrapper.Routes);
+                        result.Add(domains.Count == all.Count ? built : WithDomains(built, domains));
+                    }
+                }
+            }
+
+            // Stable, as Go's sort.SliceStable.
+            return result.OrderBy(h => h.Name, StringComparer.Ordinal).ToList();
+        }
+
+        private VirtualHost VirtualHost(string name, List<string> domains, object source, Route[] routes) =>
+            owner._virtualHosts.Get((name, scope.Key), [source, routes], () =>
+            {
+                owner._stats.CountVirtualHost();
+                var host = new VirtualHost { Name = name, Domains = { domains }, Routes = { routes }, IncludeRequestAttemptCount = true };
+                return scope.Flavor == ProxyFlavor.Mosn ? MosnRoutes.Adapt(host) : host;
+            });
+
+        private static VirtualHost WithDomains(VirtualHost host, List<string> domains)
+        {
+            var copy = host.Clone();
+            copy.Domains.Clear();
+            copy.Domains.AddRange(domains);
+            return copy;
+        }
+
+        private Route[] VirtualServiceRoutes(ResolvedVirtualService vs, int port)
+        {
+            var inputs = new List<object> { vs };
+            inputs.AddRange(HttpRouteTranslator.DestinationHosts(vs).Select(Rule));
+            return owner._routes.Get((vs.Key.ToString(), port, scope.Key), inputs.ToArray(), () =>
+                HttpRouteTranslator.Translate(vs, port, scope, host => Rule(host) as EffectiveDestinationRule).ToArray());
+        }
+
+        private Route[] DefaultRoutes(MeshService service, int port)
+        {
+            var rule = Rule(service.Hostname);
+            return owner._routes.Get((DefaultSource + service.Hostname, port, scope.Key), [service, rule], () =>
+                [HttpRouteTranslator.Default(service.Hostname, port, rule as EffectiveDestinationRule)]);
+        }
+
+        /// <summary>
+        /// The DestinationRule the proxy applies to <paramref name="host"/> (istiod's SidecarScope
+        /// keeps one per service it sees, none for other hosts), or <see cref="NoRule"/>.
+        /// </summary>
+        private object Rule(string host)
+        {
+            if (!_rules.TryGetValue(host, out var rule))
+            {
+                var service = ServiceIndex.Of(mesh, owner._clusterDomain).Find(host, scope.Namespace);
+                rule = service is null ? NoRule : DestinationRuleIndex.Of(mesh, owner._clusterDomain).For(scope.Namespace, host, service.Namespace) ?? NoRule;
+                _rules[host] = rule;
+            }
+
+            return rule;
+        }
+
+        private static bool IsHttp(MeshServicePort port) => port.Protocol.ForListener() is ListenerProtocol.Http or ListenerProtocol.Auto;
+    }
+
+    /// <summary>istiod's VirtualHostWrapper: the hosts and services that share a list of routes.</summary>
+    private sealed record Wrapper(List<string> Hosts, List<MeshService> Services, Route[] Routes);
+}

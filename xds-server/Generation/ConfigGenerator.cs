@@ -22,7 +22,8 @@ public sealed class ConfigGenerator
     private readonly ConditionalWeakTable<MeshSnapshot, PortIndex> _portIndexes = new();
     private readonly ConditionalWeakTable<MeshSnapshot, OutboundListenerPlan> _listenerPlans = new();
     private readonly OutboundRoutes _routes;
-    private readonly InputMemo<(string Wildcard, string Bind, int Port), BuiltListener> _outboundListeners = new();
+    /// <summary>Outbound listeners by address and port; Scope is empty unless VirtualService TCP or TLS rules shape them (see <see cref="TcpRouting"/>).</summary>
+    private readonly InputMemo<(string Wildcard, string Bind, int Port, string Scope), BuiltListener> _outboundListeners = new();
     private readonly InputMemo<(string Shape, IpFamilies Families), XdsResource> _inboundListeners = new();
     private readonly InputMemo<(InboundPort Port, string Bind), XdsResource> _inboundClusters = new();
 
@@ -72,8 +73,8 @@ public sealed class ConfigGenerator
     public void Compact(MeshSnapshot mesh, IReadOnlySet<string> namespaces)
     {
         var plan = PlanOf(mesh);
-        var wildcards = _outboundListeners.Keys.Select(k => k.Wildcard).ToHashSet(StringComparer.Ordinal);
-        _outboundListeners.RetainOnly(wildcards.SelectMany(w => plan.For(w).Keys.Select(key => (w, key.Bind, key.Port))).ToHashSet());
+        _outboundListeners.RetainWhere(k => plan.For(k.Wildcard).ContainsKey((k.Bind, k.Port)) &&
+            (k.Scope.Length == 0 || namespaces.Contains(k.Scope[..k.Scope.IndexOf('|', StringComparison.Ordinal)])));
         _routes.Compact(mesh, namespaces);
     }
 
@@ -131,6 +132,7 @@ public sealed class ConfigGenerator
             Built(XdsResource.Create(MeshNames.VirtualInbound, VirtualListenerBuilder.VirtualInbound(view.Inbound, view.IpFamilies)))));
 
         var routes = new Dictionary<string, RouteReference>(StringComparer.Ordinal);
+        var routing = new TcpRouting(mesh, _options.ClusterDomain, RouteScope.Of(view));
         foreach (var (key, contributions) in PlanOf(mesh).For(wildcard))
         {
             // istiod builds no listener to the proxy's own address: its own traffic never reaches one.
@@ -139,9 +141,13 @@ public sealed class ConfigGenerator
                 continue;
             }
 
-            var built = _outboundListeners.Get((wildcard, key.Bind, key.Port), contributions.Select(c => (object)c.Service).ToArray(), () =>
+            // Listeners no VirtualService TCP or TLS rule shapes are shared by every proxy.
+            var virtualServices = contributions.SelectMany(c => routing.For(c)).Distinct().ToList();
+            var scope = virtualServices.Count == 0 ? string.Empty : routing.ScopeKey;
+            var inputs = contributions.Select(c => (object)c.Service).Concat(virtualServices).Concat(routing.DestinationInputs(virtualServices)).ToArray();
+            var built = _outboundListeners.Get((wildcard, key.Bind, key.Port, scope), inputs, () =>
             {
-                var listener = OutboundListenerBuilder.Build(key.Bind, key.Port, wildcard, contributions);
+                var listener = OutboundListenerBuilder.Build(key.Bind, key.Port, wildcard, contributions, routing);
                 return listener is null ? BuiltListener.None : new BuiltListener(Built(XdsResource.Create(listener.Listener.Name, listener.Listener)), listener.Routes);
             });
             if (built.Resource is null)

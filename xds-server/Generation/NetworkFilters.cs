@@ -77,9 +77,11 @@ public static class NetworkFilters
         TypedConfig = Any.Pack(manager),
     };
 
-    public static Filter TcpProxy(string statPrefix, string cluster) => new()
+    public static Filter TcpProxy(string statPrefix, string cluster) => TcpProxy(new TcpProxy { StatPrefix = statPrefix, Cluster = cluster });
+
+    public static Filter TcpProxy(TcpProxy proxy) => new()
     {
         Name = MeshNames.TcpProxyFilter,
-        TypedConfig = Any.Pack(new TcpProxy { StatPrefix = statPrefix, Cluster = cluster }),
+        TypedConfig = Any.Pack(proxy),
     };
 }

@@ -4,6 +4,7 @@ using Envoy.Config.Core.V3;
 using Envoy.Config.Listener.V3;
 using Envoy.Extensions.Filters.Listener.HttpInspector.V3;
 using Envoy.Extensions.Filters.Listener.TlsInspector.V3;
+using ControlPlane.XdsServer.Generation.Routing;
 using Google.Protobuf.WellKnownTypes;
 
 namespace ControlPlane.XdsServer.Generation;
@@ -28,13 +29,15 @@ public static class OutboundListenerBuilder
     /// protocol. Null when nothing is left.
     /// </summary>
     /// <param name="wildcard">The proxy's wildcard address, 0.0.0.0 or ::.</param>
-    internal static OutboundListener? Build(string bind, int port, string wildcard, IReadOnlyList<ListenerContribution> contributions)
+    /// <param name="routing">The VirtualServices' TCP and TLS rules, which shape the TCP chains (see <see cref="TcpRouting"/>).</param>
+    internal static OutboundListener? Build(string bind, int port, string wildcard, IReadOnlyList<ListenerContribution> contributions, TcpRouting routing)
     {
         var name = MeshNames.Listener(bind, port);
         var chains = new List<FilterChain>();
         var routes = new List<RouteReference>();
         MeshProtocol? existing = null;
         var inspect = false;
+        var sni = false;
         foreach (var contribution in contributions)
         {
             var incoming = contribution.Protocol;
@@ -53,7 +56,9 @@ public static class OutboundListenerBuilder
                 }
             }
 
-            foreach (var (chain, route) in Chains(contribution, name, bind, port, wildcard))
+            var (contributed, needsSni) = Chains(contribution, name, bind, port, wildcard, routing);
+            sni |= needsSni;
+            foreach (var (chain, route) in contributed)
             {
                 // Chains with the same match as an earlier one would never be chosen: the first wins.
                 if (!chains.Any(c => Equals(c.FilterChainMatch, chain.FilterChainMatch)))
@@ -85,10 +90,14 @@ public static class OutboundListenerBuilder
             TrafficDirection = TrafficDirection.Outbound,
         }.NotBound();
 
+        if (inspect || sni)
+        {
+            // SNI matches need the TLS inspector; so does an ALPN match on raw_buffer, lest Envoy add its own.
+            listener.ListenerFilters.Add(new ListenerFilter { Name = MeshNames.TlsInspectorListenerFilter, TypedConfig = Any.Pack(new TlsInspector()) });
+        }
+
         if (inspect)
         {
-            // The TLS inspector too, so that the ALPN match on raw_buffer does not make Envoy add its own.
-            listener.ListenerFilters.Add(new ListenerFilter { Name = MeshNames.TlsInspectorListenerFilter, TypedConfig = Any.Pack(new TlsInspector()) });
             listener.ListenerFilters.Add(new ListenerFilter { Name = MeshNames.HttpInspectorListenerFilter, TypedConfig = Any.Pack(new HttpInspector()) });
             // Mesh protocolDetectionTimeout 0s: no timeout, so server-first protocols are not cut off.
             listener.ListenerFiltersTimeout = Duration.FromTimeSpan(TimeSpan.Zero);
@@ -111,14 +120,21 @@ public static class OutboundListenerBuilder
         return new OutboundListener(listener, routes.ToImmutableArray());
     }
 
-    /// <summary>The chains one service port brings, with the route each takes from RDS: a tcp_proxy for TCP, an HTTP connection manager for HTTP, both for a sniffed port.</summary>
-    private static List<(FilterChain Chain, RouteReference? Route)> Chains(ListenerContribution contribution, string name, string bind, int port, string wildcard)
+    /// <summary>
+    /// The chains one service port brings, with the route each takes from RDS: tcp_proxy chains for
+    /// TCP (as its VirtualServices' TCP or TLS rules shape them), an HTTP connection manager for
+    /// HTTP, both for a sniffed port; and whether a chain matches SNI.
+    /// </summary>
+    private static (List<(FilterChain Chain, RouteReference? Route)> Chains, bool Sni) Chains(
+        ListenerContribution contribution, string name, string bind, int port, string wildcard, TcpRouting routing)
     {
-        var cluster = MeshNames.OutboundCluster(port, contribution.Service.Hostname);
         var chains = new List<(FilterChain, RouteReference?)>();
+        var sni = false;
         if (contribution.Protocol is ListenerProtocol.Tcp or ListenerProtocol.Auto)
         {
-            chains.Add((new FilterChain { Filters = { NetworkFilters.TcpProxy(cluster, cluster) } }, null));
+            var (tcp, needsSni) = routing.Chains(contribution, bind, wildcard);
+            chains.AddRange(tcp.Select(chain => (chain, (RouteReference?)null)));
+            sni = needsSni;
         }
 
         if (contribution.Protocol is ListenerProtocol.Http or ListenerProtocol.Auto)
@@ -135,7 +151,7 @@ public static class OutboundListenerBuilder
             }, route));
         }
 
-        return chains;
+        return (chains, sni);
     }
 
     private static bool IsSniffed(MeshProtocol protocol) => protocol == MeshProtocol.Unsupported;

@@ -18,6 +18,11 @@ namespace ControlPlane.XdsServer.Generation.Routing;
 /// condition is left out (it would match requests Envoy does not send there).
 /// </item>
 /// <item>MOSN reads the redirect response code as Envoy's enum number and refuses any but 301's (0), losing the whole virtual host: other codes become 301.</item>
+/// <item>
+/// A prefix match only matches requests with a path, which MOSN's RPC protocols (bolt, dubbo, ...)
+/// do not have; a route matching every path (prefix "/", no :method, no prefix rewrite) is sent
+/// without a path match, which MOSN reads as a header-only rule that HTTP and RPC requests both pass.
+/// </item>
 /// </list>
 /// What MOSN drops without harm (per-route header changes, host rewrites, CORS, per-destination
 /// headers, query-parameter hashing) is sent as for Envoy; docs/traffic/vs9.md lists it.
@@ -87,6 +92,13 @@ public static class MosnRoutes
         for (var i = 0; i < output.Headers.Count; i++)
         {
             output.Headers[i] = Header(output.Headers[i]);
+        }
+
+        if (output.PathSpecifierCase == RouteMatch.PathSpecifierOneofCase.Prefix && output.Prefix == "/" &&
+            output.Headers.All(h => h.Name != ":method") && string.IsNullOrEmpty(copy.Route_?.PrefixRewrite))
+        {
+            output.ClearPathSpecifier();
+            output.CaseSensitive = null;
         }
 
 #pragma warning disable CS0612, CS0618 // the deprecated enum-valued response code is what MOSN reads

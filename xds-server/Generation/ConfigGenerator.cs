@@ -75,7 +75,8 @@ public sealed class ConfigGenerator
         var plan = PlanOf(mesh);
         _outboundListeners.RetainWhere(k => plan.For(k.Wildcard).ContainsKey((k.Bind, k.Port)) &&
             (k.Scope.Length == 0 || namespaces.Contains(k.Scope[..k.Scope.IndexOf('|', StringComparison.Ordinal)])));
-        _routes.Compact(mesh, namespaces);
+        var routeNames = PortsOf(mesh).ByPort.Keys.Select(MeshNames.OutboundRoute).Concat(plan.SniffedRoutes).ToHashSet(StringComparer.Ordinal);
+        _routes.Compact(mesh, namespaces, routeNames);
     }
 
     private ServiceOutputs Outputs(MeshService service) =>

@@ -14,6 +14,8 @@ namespace ControlPlane.XdsServer.Generation.Routing;
 /// </summary>
 public static class HttpRouteTranslator
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ResolvedVirtualService, string[]> DestinationHostsOf = new();
+
     /// <summary>
     /// Every rule in order, one route per match that applies to the proxy (see
     /// <see cref="RouteScope.Selects(HttpMatchRequest)"/>) and to <paramref name="port"/> (a
@@ -55,8 +57,8 @@ public static class HttpRouteTranslator
     }
 
     /// <summary>The hosts the rules route or mirror to: the DestinationRules of these shape the routes' hash policies.</summary>
-    public static IEnumerable<string> DestinationHosts(ResolvedVirtualService vs) =>
-        vs.Spec.Http.SelectMany(r => r.Route.Select(d => d.Destination.Host)).Distinct(StringComparer.Ordinal);
+    public static IReadOnlyList<string> DestinationHosts(ResolvedVirtualService vs) =>
+        DestinationHostsOf.GetValue(vs, v => v.Spec.Http.SelectMany(r => r.Route.Select(d => d.Destination.Host)).Distinct(StringComparer.Ordinal).ToArray());
 
     /// <summary>
     /// The service's route when no VirtualService claims it: everything to its cluster, no timeout,

@@ -50,16 +50,25 @@ internal sealed class OutboundRoutes
         return references.Select(build.Config).ToList();
     }
 
-    /// <summary>Forgets memo entries of namespaces and VirtualServices the mesh no longer has.</summary>
-    public void Compact(MeshSnapshot mesh, IReadOnlySet<string> namespaces)
+    /// <summary>
+    /// Forgets memo entries of namespaces, route configurations, hosts and VirtualServices the mesh
+    /// no longer has, so that the memos do not grow as services and VirtualServices come and go.
+    /// </summary>
+    /// <param name="routeNames">The route configurations listeners may still ask for.</param>
+    public void Compact(MeshSnapshot mesh, IReadOnlySet<string> namespaces, IReadOnlySet<string> routeNames)
     {
         static string NamespaceOf(string scope) => scope[..scope.IndexOf('|', StringComparison.Ordinal)];
+        static string HostOf(string virtualHost) => virtualHost[..virtualHost.LastIndexOf(':')];
+        var virtualServices = VirtualServiceIndex.Of(mesh, _clusterDomain).All;
         var sources = mesh.Services.Values.Select(s => DefaultSource + s.Hostname)
-            .Concat(mesh.VirtualServices.Keys.Select(k => k.ToString()))
+            .Concat(virtualServices.Select(vs => vs.Key.ToString()))
+            .ToHashSet(StringComparer.Ordinal);
+        var hosts = mesh.Services.Values.Select(s => s.Hostname)
+            .Concat(virtualServices.SelectMany(vs => vs.Spec.Hosts))
             .ToHashSet(StringComparer.Ordinal);
         _routes.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && sources.Contains(k.Source));
-        _virtualHosts.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)));
-        _configs.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)));
+        _virtualHosts.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && hosts.Contains(HostOf(k.Name)));
+        _configs.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && routeNames.Contains(k.Name));
     }
 
     /// <summary>One call's lookups, and the virtual hosts of each port, shared by the call's route configurations (istiod's vHostCache).</summary>

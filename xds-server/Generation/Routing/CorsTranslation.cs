@@ -16,8 +16,10 @@ namespace ControlPlane.XdsServer.Generation.Routing;
 /// </summary>
 public static class CorsTranslation
 {
+    /// <summary>The CORS HTTP filter's name, as istiod 1.10 (and Envoy's well-known names) spell it.</summary>
     public const string FilterName = "envoy.filters.http.cors";
 
+    /// <summary>The route's CORS policy for a rule's <paramref name="cors"/>.</summary>
     public static EnvoyCors Translate(CorsPolicy cors)
     {
         var output = new EnvoyCors

@@ -18,8 +18,10 @@ public sealed record HeaderChanges(
     IReadOnlyList<string> ResponseToRemove,
     string Authority)
 {
+    /// <summary>No header changes.</summary>
     public static HeaderChanges None { get; } = new([], [], [], [], string.Empty);
 
+    /// <summary>The operations of a rule's or a destination's <c>headers</c>; <see cref="None"/> when unset.</summary>
     public static HeaderChanges Of(Headers? headers)
     {
         if (headers is null)

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using ControlPlane.Mesh.Istio;
 using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation.Indexes;
 using Envoy.Config.Route.V3;
@@ -120,11 +119,11 @@ internal sealed class OutboundRoutes
             }
 
             var http = entries.Where(e => IsHttp(e.Port)).Select(e => e.Service).ToList();
-            var wrappers = new List<Wrapper>();
+            var wrappers = new List<VirtualHostWrapper>();
             var claimed = new HashSet<string>(StringComparer.Ordinal);
             foreach (var vs in Candidates(port, http))
             {
-                var (vsHosts, vsServices) = Separate(vs, services);
+                var (vsHosts, vsServices) = VirtualHostAssembly.Separate(vs, services);
                 var onPort = vsServices.Where(s => IsHttp(byHost[s.Hostname])).ToList();
 
                 // A VirtualService naming no HTTP service on this port has its virtual hosts on port 80.
@@ -139,16 +138,16 @@ internal sealed class OutboundRoutes
                     continue;
                 }
 
-                wrappers.Add(new Wrapper(vsHosts, onPort, routes));
+                wrappers.Add(new VirtualHostWrapper(vsHosts, onPort, routes));
                 claimed.UnionWith(onPort.Select(s => s.Hostname));
             }
 
             foreach (var service in http.Where(s => !claimed.Contains(s.Hostname)))
             {
-                wrappers.Add(new Wrapper([], [service], DefaultRoutes(service, port)));
+                wrappers.Add(new VirtualHostWrapper([], [service], DefaultRoutes(service, port)));
             }
 
-            var result = Assemble(port, wrappers);
+            var result = VirtualHostAssembly.Assemble(port, scope.Namespace, wrappers, VirtualHost);
             _byPort[port] = result;
             return result;
         }
@@ -166,94 +165,6 @@ internal sealed class OutboundRoutes
             return naming.Count == 0 ? [] : all.Where(naming.Contains);
         }
 
-        /// <summary>
-        /// istiod's separateVSHostsAndServices: exact hosts found among the services of the port, then
-        /// those each wildcard host covers (by host name); hosts answering to none stay host names.
-        /// </summary>
-        private static (List<string> Hosts, List<MeshService> Services) Separate(ResolvedVirtualService vs, Dictionary<string, MeshService> services)
-        {
-            var hosts = new List<string>();
-            var found = new List<MeshService>();
-            var wildcards = new List<string>();
-            foreach (var host in vs.Spec.Hosts)
-            {
-                if (HostName.IsWildcard(host))
-                {
-                    wildcards.Add(host);
-                }
-                else if (services.TryGetValue(host, out var service))
-                {
-                    found.Add(service);
-                }
-                else
-                {
-                    hosts.Add(host);
-                }
-            }
-
-            foreach (var wildcard in wildcards)
-            {
-                var covered = services.Values.Where(s => HostName.Matches(s.Hostname, wildcard)).OrderBy(s => s.Hostname, StringComparer.Ordinal).ToList();
-                if (covered.Count == 0)
-                {
-                    hosts.Add(wildcard);
-                }
-
-                found.AddRange(covered);
-            }
-
-            return (hosts, found);
-        }
-
-        private List<VirtualHost> Assemble(int port, List<Wrapper> wrappers)
-        {
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            var used = new HashSet<string>(StringComparer.Ordinal);
-            var known = wrappers.SelectMany(w => w.Services).SelectMany(s => new[] { s.Hostname, $"{s.Hostname}:{port}" }).ToHashSet(StringComparer.Ordinal);
-            var result = new List<VirtualHost>();
-            foreach (var wrapper in wrappers)
-            {
-                foreach (var host in wrapper.Hosts)
-                {
-                    var name = MeshNames.VirtualHost(host, port);
-                    if (!names.Add(name))
-                    {
-                        continue;
-                    }
-
-                    var domains = new[] { host, name }.Where(used.Add).ToList();
-                    if (domains.Count > 0)
-                    {
-                        var built = VirtualHost(name, [host, name], host, wrapper.Routes);
-                        result.Add(domains.Count == 2 ? built : WithDomains(built, domains));
-                    }
-                }
-
-                foreach (var service in wrapper.Services)
-                {
-                    var name = MeshNames.VirtualHost(service.Hostname, port);
-                    if (!names.Add(name))
-                    {
-                        continue;
-                    }
-
-                    var all = RouteBuilder.Domains(service, port, scope.Namespace).ToList();
-                    var alternatives = RouteBuilder.AltHosts(service, port, scope.Namespace).ToHashSet(StringComparer.Ordinal);
-
-                    // A short name that is also the full name of another host there stays that host's.
-                    var domains = all.Where(d => !(alternatives.Contains(d) && known.Contains(d)) && used.Add(d)).ToList();
-                    if (domains.Count > 0)
-                    {
-                        var built = VirtualHost(name, all, service, wrapper.Routes);
-                        result.Add(domains.Count == all.Count ? built : WithDomains(built, domains));
-                    }
-                }
-            }
-
-            // Stable, as Go's sort.SliceStable.
-            return result.OrderBy(h => h.Name, StringComparer.Ordinal).ToList();
-        }
-
         private VirtualHost VirtualHost(string name, List<string> domains, object source, Route[] routes) =>
             owner._virtualHosts.Get((name, scope.Key), [source, routes], () =>
             {
@@ -261,14 +172,6 @@ internal sealed class OutboundRoutes
                 var host = new VirtualHost { Name = name, Domains = { domains }, Routes = { routes }, IncludeRequestAttemptCount = true };
                 return scope.Flavor == ProxyFlavor.Mosn ? MosnRoutes.Adapt(host) : host;
             });
-
-        private static VirtualHost WithDomains(VirtualHost host, List<string> domains)
-        {
-            var copy = host.Clone();
-            copy.Domains.Clear();
-            copy.Domains.AddRange(domains);
-            return copy;
-        }
 
         private Route[] VirtualServiceRoutes(ResolvedVirtualService vs, int port)
         {
@@ -303,7 +206,4 @@ internal sealed class OutboundRoutes
 
         private static bool IsHttp(MeshServicePort port) => port.Protocol.ForListener() is ListenerProtocol.Http or ListenerProtocol.Auto;
     }
-
-    /// <summary>istiod's VirtualHostWrapper: the hosts and services that share a list of routes.</summary>
-    private sealed record Wrapper(List<string> Hosts, List<MeshService> Services, Route[] Routes);
 }

@@ -16,6 +16,7 @@ public sealed record RouteScope(string Namespace, ImmutableSortedDictionary<stri
     /// <summary>The gateway name of sidecars, as match gateways name it.</summary>
     private const string MeshGateway = "mesh";
 
+    /// <summary>The scope of a sidecar with <paramref name="view"/>.</summary>
     public static RouteScope Of(ProxyView view) => new(view.Namespace, view.Labels, view.Flavor);
 
     /// <summary>A key naming this scope in memo keys: namespace, labels and flavor.</summary>

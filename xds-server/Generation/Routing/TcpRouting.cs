@@ -2,10 +2,8 @@ using System.Collections.Immutable;
 using ControlPlane.Mesh.Model;
 using ControlPlane.Mesh.Model.Istio;
 using ControlPlane.XdsServer.Generation.Indexes;
-using Envoy.Config.Core.V3;
 using Envoy.Config.Listener.V3;
 using Envoy.Extensions.Filters.Network.TcpProxy.V3;
-using Google.Protobuf.WellKnownTypes;
 
 namespace ControlPlane.XdsServer.Generation.Routing;
 
@@ -67,7 +65,7 @@ internal sealed class TcpRouting
     {
         var virtualServices = For(contribution);
         var port = contribution.Port.Port;
-        var chains = new List<(ChainOptions Options, FilterChain Chain)>();
+        var chains = new List<(TcpChains.Options Options, FilterChain Chain)>();
         if (IsTls(contribution.Port))
         {
             var handled = new HashSet<string>(StringComparer.Ordinal);
@@ -77,10 +75,10 @@ internal sealed class TcpRouting
                 {
                     foreach (var match in rule.Match.Where(m => _scope.Selects(m, port)))
                     {
-                        var options = new ChainOptions(match.SniHosts, match.DestinationSubnets.IsEmpty ? [string.Empty] : match.DestinationSubnets);
+                        var options = new TcpChains.Options(match.SniHosts, match.DestinationSubnets.IsEmpty ? [string.Empty] : match.DestinationSubnets);
                         if (handled.Add($"{string.Join(',', match.SniHosts)}|{string.Join(',', match.DestinationSubnets)}"))
                         {
-                            chains.Add((options, Chain(options, Filter(rule.Route, port, vs), HttpRouteTranslator.ConfigMetadata(vs))));
+                            chains.Add((options, TcpChains.Chain(options, Filter(rule.Route, port, vs), HttpRouteTranslator.ConfigMetadata(vs))));
                         }
                     }
                 }
@@ -91,8 +89,8 @@ internal sealed class TcpRouting
                 // Without a VIP of its own (bound to the wildcard), only SNI tells the service apart.
                 var address = contribution.Service.ClusterIp ?? MeshNames.UnspecifiedAddress;
                 var sni = address == wildcard && bind == wildcard ? new[] { contribution.Service.Hostname } : [];
-                var options = new ChainOptions(sni, [string.Empty]);
-                chains.Add((options, Chain(options, ServiceFilter(contribution), null)));
+                var options = new TcpChains.Options(sni, [string.Empty]);
+                chains.Add((options, TcpChains.Chain(options, ServiceFilter(contribution), null)));
             }
         }
         else
@@ -141,8 +139,8 @@ internal sealed class TcpRouting
 
             if (!matchesAll)
             {
-                var options = new ChainOptions([], [string.Empty]);
-                chains.Add((options, Chain(options, ServiceFilter(contribution), null)));
+                var options = new TcpChains.Options([], [string.Empty]);
+                chains.Add((options, TcpChains.Chain(options, ServiceFilter(contribution), null)));
             }
         }
 
@@ -154,10 +152,10 @@ internal sealed class TcpRouting
         return (chains.Select(c => c.Chain).ToList(), chains.Any(c => c.Options.SniHosts.Count > 0));
     }
 
-    private (ChainOptions, FilterChain) Route(TcpRoute rule, ResolvedVirtualService vs, int port, IReadOnlyList<string> cidrs, bool withMetadata)
+    private (TcpChains.Options, FilterChain) Route(TcpRoute rule, ResolvedVirtualService vs, int port, IReadOnlyList<string> cidrs, bool withMetadata)
     {
-        var options = new ChainOptions([], cidrs);
-        return (options, Chain(options, Filter(rule.Route, port, vs), withMetadata ? HttpRouteTranslator.ConfigMetadata(vs) : null));
+        var options = new TcpChains.Options([], cidrs);
+        return (options, TcpChains.Chain(options, Filter(rule.Route, port, vs), withMetadata ? HttpRouteTranslator.ConfigMetadata(vs) : null));
     }
 
     /// <summary>
@@ -171,7 +169,7 @@ internal sealed class TcpRouting
         var kept = chains.Where(c => c.FilterChainMatch is null).ToList();
         if (kept.Count == 0)
         {
-            kept.Add(Chain(new ChainOptions([], [string.Empty]), ServiceFilter(contribution), null));
+            kept.Add(TcpChains.Chain(new TcpChains.Options([], [string.Empty]), ServiceFilter(contribution), null));
         }
 
         foreach (var chain in kept)
@@ -222,47 +220,5 @@ internal sealed class TcpRouting
         return NetworkFilters.TcpProxy(cluster, cluster);
     }
 
-    /// <summary>istiod's buildListener for one chain: SNI hosts sorted (none when one is "*"), destination CIDRs sorted (the unspecified address left out); no match when neither is left.</summary>
-    private static FilterChain Chain(ChainOptions options, Filter filter, Metadata? metadata)
-    {
-        var match = new FilterChainMatch();
-        if (options.SniHosts.Count > 0 && !options.SniHosts.Contains("*"))
-        {
-            match.ServerNames.AddRange(options.SniHosts.Order(StringComparer.Ordinal));
-        }
-
-        foreach (var cidr in options.Cidrs.Where(c => c.Length > 0).Order(StringComparer.Ordinal))
-        {
-            var range = Cidr(cidr);
-            if (range.AddressPrefix != MeshNames.UnspecifiedAddress)
-            {
-                match.PrefixRanges.Add(range);
-            }
-        }
-
-        var chain = new FilterChain { Filters = { filter }, Metadata = metadata };
-        if (match.ServerNames.Count > 0 || match.PrefixRanges.Count > 0)
-        {
-            chain.FilterChainMatch = match;
-        }
-
-        return chain;
-    }
-
-    /// <summary>istiod's ConvertAddressToCidr: an address is a /32 (or /128), "a/n" keeps its length.</summary>
-    private static CidrRange Cidr(string address)
-    {
-        var slash = address.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0)
-        {
-            return new CidrRange { AddressPrefix = address, PrefixLen = address.Contains(':', StringComparison.Ordinal) ? 128u : 32u };
-        }
-
-        _ = uint.TryParse(address.AsSpan(slash + 1), System.Globalization.CultureInfo.InvariantCulture, out var length);
-        return new CidrRange { AddressPrefix = address[..slash], PrefixLen = length };
-    }
-
     private static bool IsTls(MeshServicePort port) => port.Protocol is MeshProtocol.Https or MeshProtocol.Tls;
-
-    private sealed record ChainOptions(IReadOnlyList<string> SniHosts, IReadOnlyList<string> Cidrs);
 }

@@ -12,8 +12,10 @@ public static class ProxyViews
 {
     /// <summary>
     /// A proxy's view: its kind, namespace, data plane, and (sidecars only) the ports its workload
-    /// serves: those of every service it is an endpoint of at one of its IPs, through an
-    /// EndpointSlice, a WorkloadEntry or Pod a selector picks, or a ServiceEntry's inline endpoint.
+    /// serves (those of every service it is an endpoint of at one of its IPs, through an
+    /// EndpointSlice, a WorkloadEntry or Pod a selector picks, or a ServiceEntry's inline endpoint),
+    /// those of its labels that VirtualService sourceLabels name, and its locality when a
+    /// DestinationRule can make it matter.
     /// </summary>
     public static ProxyView For(ProxyNode node, MeshSnapshot mesh)
     {
@@ -38,7 +40,15 @@ public static class ProxyViews
             }
         }
 
-        return new ProxyView(ProxyKind.Sidecar, node.Namespace, ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(), node.Flavor, OwnEndpointAddress(node, workloads), FamiliesOf(node), LocalityOf(node, mesh));
+        return new ProxyView(
+            ProxyKind.Sidecar,
+            node.Namespace,
+            ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(),
+            node.Flavor,
+            OwnEndpointAddress(node, workloads),
+            FamiliesOf(node),
+            LocalityOf(node, mesh),
+            SourceLabelIndex.Of(mesh).Select(node.Labels));
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation.Indexes;
+using ControlPlane.XdsServer.Generation.Routing;
 using ControlPlane.XdsServer.Generation.Traffic;
 
 namespace ControlPlane.XdsServer.Generation;
@@ -29,8 +30,8 @@ public sealed class ConfigGenerator
     private readonly GenerationOptions _options;
     private readonly ConditionalWeakTable<HostService, ServiceOutputs> _services = new();
     private readonly ConditionalWeakTable<ServiceScope, ScopePlan> _scopes = new();
-    private readonly InputMemo<(string Name, string Namespace), XdsResource> _routes = new();
-    private readonly InputMemo<(string Scope, string Wildcard, string Bind, int Port), BuiltListener> _outboundListeners = new();
+    private readonly OutboundRoutes _routes;
+    private readonly InputMemo<ListenerKey, BuiltListener> _outboundListeners = new();
     private readonly InputMemo<(string Shape, IpFamilies Families), XdsResource> _inboundListeners = new();
     private readonly InputMemo<(InboundPort Port, string Bind), XdsResource> _inboundClusters = new();
 
@@ -38,6 +39,7 @@ public sealed class ConfigGenerator
     public ConfigGenerator(GenerationOptions? options = null)
     {
         _options = options ?? new GenerationOptions();
+        _routes = new OutboundRoutes(Stats, _options.ClusterDomain);
     }
 
     public GenerationStats Stats { get; } = new();
@@ -100,15 +102,15 @@ public sealed class ConfigGenerator
             }
         }
 
-        _outboundListeners.RetainOnly(liveListeners);
-        var liveRoutes = new HashSet<(string, string)>();
-        foreach (var ns in namespaces)
+        _outboundListeners.RetainWhere(k => liveListeners.Contains((k.Scope, k.Wildcard, k.Bind, k.Port)) &&
+            (k.Routing.Length == 0 || namespaces.Contains(k.Routing[..k.Routing.IndexOf('|', StringComparison.Ordinal)])));
+        var routeNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var plan in namespaces.Select(ns => PlanOf(mesh, index.ScopeOf(ns))).Distinct())
         {
-            var plan = PlanOf(mesh, index.ScopeOf(ns));
-            liveRoutes.UnionWith(plan.Ports.ByPort.Keys.Select(MeshNames.OutboundRoute).Concat(plan.Listeners.SniffedRoutes).Select(name => (name, ns)));
+            routeNames.UnionWith(plan.Ports.ByPort.Keys.Select(MeshNames.OutboundRoute).Concat(plan.Listeners.SniffedRoutes));
         }
 
-        _routes.RetainOnly(liveRoutes);
+        _routes.Compact(mesh, namespaces, routeNames);
     }
 
     /// <summary>The services of a scope that generation builds for.</summary>
@@ -222,6 +224,7 @@ public sealed class ConfigGenerator
 
         var plan = PlanOf(mesh, scope);
         var routes = new Dictionary<string, RouteReference>(StringComparer.Ordinal);
+        var routing = new TcpRouting(mesh, _options.ClusterDomain, RouteScope.Of(view));
         foreach (var (key, contributions) in plan.Listeners.For(wildcard))
         {
             // istiod builds no listener to the proxy's own address: its own traffic never reaches one.
@@ -230,9 +233,13 @@ public sealed class ConfigGenerator
                 continue;
             }
 
-            var built = _outboundListeners.Get((scope.Key, wildcard, key.Bind, key.Port), contributions.Select(c => (object)c.Service).ToArray(), () =>
+            // Listeners no VirtualService TCP or TLS rule shapes are shared by every proxy of the scope and data plane.
+            var virtualServices = contributions.SelectMany(c => routing.For(c)).Distinct().ToList();
+            var routingKey = virtualServices.Count == 0 ? string.Empty : routing.ScopeKey;
+            var inputs = contributions.Select(c => (object)c.Service).Concat(virtualServices).Concat(routing.DestinationInputs(virtualServices)).ToArray();
+            var built = _outboundListeners.Get(new ListenerKey(scope.Key, wildcard, key.Bind, key.Port, view.Flavor, routingKey), inputs, () =>
             {
-                var listener = OutboundListenerBuilder.Build(key.Bind, key.Port, wildcard, contributions);
+                var listener = OutboundListenerBuilder.Build(key.Bind, key.Port, wildcard, contributions, routing);
                 return listener is null ? BuiltListener.None : new BuiltListener(Built(XdsResource.Create(listener.Listener.Name, listener.Listener)), listener.Routes);
             });
             if (built.Resource is null)
@@ -247,21 +254,7 @@ public sealed class ConfigGenerator
             }
         }
 
-        return (new ResourceSet(listeners), new ResourceSet(routes.Values.Select(route => Route(plan, route, view.Namespace))));
-    }
-
-    private XdsResource Route(ScopePlan plan, RouteReference route, string proxyNamespace)
-    {
-        if (route.Service is { } service)
-        {
-            return _routes.Get((route.Name, proxyNamespace), [service], () =>
-                Built(XdsResource.Create(route.Name, RouteBuilder.Sniffed(service, route.Port, proxyNamespace, _options.ClusterDomain))));
-        }
-
-        // Every service with an HTTP or sniffed port of this number has a virtual host, as in istiod.
-        var services = plan.Ports.ByPort[route.Port];
-        return _routes.Get((route.Name, proxyNamespace), services.Select(s => (object)s.Service).ToArray(), () =>
-            Built(XdsResource.Create(route.Name, RouteBuilder.Outbound(route.Port, services, proxyNamespace, _options.ClusterDomain))));
+        return (new ResourceSet(listeners), new ResourceSet(_routes.Build(mesh, plan.Ports, routes.Values, view)));
     }
 
     private XdsResource Built(XdsResource resource)
@@ -272,4 +265,11 @@ public sealed class ConfigGenerator
 
     /// <summary>What a scope's listeners and routes are planned from, made once per scope (and so per snapshot).</summary>
     private sealed record ScopePlan(PortIndex Ports, OutboundListenerPlan Listeners);
+
+    /// <summary>
+    /// An outbound listener's memo key: the service scope it is planned from, the proxy's wildcard,
+    /// address and port, the data plane (MOSN's TCP chains differ, see <see cref="TcpRouting"/>),
+    /// and <see cref="TcpRouting.ScopeKey"/> when VirtualService TCP or TLS rules shape it (empty otherwise).
+    /// </summary>
+    private readonly record struct ListenerKey(string Scope, string Wildcard, string Bind, int Port, ProxyFlavor Flavor, string Routing);
 }

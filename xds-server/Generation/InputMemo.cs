@@ -5,7 +5,8 @@ namespace ControlPlane.XdsServer.Generation;
 /// <summary>
 /// Remembers one output per key together with the inputs it was built from; the output is reused
 /// while the inputs are the same instances. Model objects are immutable and unchanged objects keep
-/// their identity across snapshots, so reference equality is exact and cheap.
+/// their identity across snapshots, so reference equality is exact and cheap. Strings and Envoy
+/// messages (small parts derived from model objects, such as a route's hash policy) compare by value.
 /// </summary>
 internal sealed class InputMemo<TKey, TValue>
     where TKey : notnull
@@ -38,6 +39,18 @@ internal sealed class InputMemo<TKey, TValue>
         }
     }
 
+    /// <summary>Forgets the keys <paramref name="live"/> refuses.</summary>
+    public void RetainWhere(Func<TKey, bool> live)
+    {
+        foreach (var key in _entries.Keys)
+        {
+            if (!live(key))
+            {
+                _entries.TryRemove(key, out _);
+            }
+        }
+    }
+
     private static bool SameInputs(object[] a, object[] b)
     {
         if (a.Length != b.Length)
@@ -47,7 +60,8 @@ internal sealed class InputMemo<TKey, TValue>
 
         for (var i = 0; i < a.Length; i++)
         {
-            if (!ReferenceEquals(a[i], b[i]) && !(a[i] is string sa && b[i] is string sb && sa == sb))
+            if (!ReferenceEquals(a[i], b[i]) && !(a[i] is string sa && b[i] is string sb && sa == sb) &&
+                !(a[i] is Google.Protobuf.IMessage && a[i].Equals(b[i])))
             {
                 return false;
             }

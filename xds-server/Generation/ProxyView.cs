@@ -14,8 +14,8 @@ namespace ControlPlane.XdsServer.Generation;
 /// gRPC, so that those views stay shared.
 /// </param>
 /// <param name="OwnEndpointAddress">
-/// The sidecar's first IP, only when it is an endpoint of a headless service's TCP or sniffed
-/// port: istiod builds no per-pod listener to the proxy's own address. Null otherwise, so that
+/// The sidecar's first IP, only when it is an endpoint of a headless service's (or NONE
+/// ServiceEntry's) TCP or sniffed port: istiod builds no per-pod listener to the proxy's own address. Null otherwise, so that
 /// every other proxy's view stays shared.
 /// </param>
 /// <param name="IpFamilies">
@@ -28,6 +28,11 @@ namespace ControlPlane.XdsServer.Generation;
 /// it (outlier detection or locality distribution), and always for MOSN, which reads neither, so
 /// that proxies of every locality share views otherwise.
 /// </param>
+/// <param name="SourceLabels">
+/// Those of the workload's labels (key and value) that some VirtualService's match names in its
+/// <c>sourceLabels</c>: istiod keeps only the rules whose sourceLabels the proxy's labels include,
+/// and no other label changes anything. Null (or empty) for every other proxy, so views stay shared.
+/// </param>
 public sealed record ProxyView(
     ProxyKind Kind,
     string Namespace,
@@ -35,8 +40,12 @@ public sealed record ProxyView(
     ProxyFlavor Flavor = ProxyFlavor.Envoy,
     string? OwnEndpointAddress = null,
     IpFamilies IpFamilies = IpFamilies.IPv4,
-    LocalityLabel? Locality = null)
+    LocalityLabel? Locality = null,
+    ImmutableSortedDictionary<string, string>? SourceLabels = null)
 {
+    /// <summary><see cref="SourceLabels"/>, empty when null.</summary>
+    public ImmutableSortedDictionary<string, string> Labels => SourceLabels ?? ImmutableSortedDictionary<string, string>.Empty;
+
     /// <summary>
     /// The address listeners that take any destination listen on: 0.0.0.0 when the proxy has an
     /// IPv4 address, else :: (istiod's getActualWildcardAndLocalHost).
@@ -49,7 +58,7 @@ public sealed record ProxyView(
     public bool Equals(ProxyView? other) =>
         other is not null && Kind == other.Kind && Namespace == other.Namespace && Flavor == other.Flavor &&
         OwnEndpointAddress == other.OwnEndpointAddress && IpFamilies == other.IpFamilies && Locality == other.Locality &&
-        Inbound.AsSpan().SequenceEqual(other.Inbound.AsSpan());
+        Inbound.AsSpan().SequenceEqual(other.Inbound.AsSpan()) && LabelsEqual(Labels, other.Labels);
 
     public override int GetHashCode()
     {
@@ -65,11 +74,20 @@ public sealed record ProxyView(
             hash.Add(port);
         }
 
+        foreach (var (key, value) in Labels)
+        {
+            hash.Add(key);
+            hash.Add(value);
+        }
+
         return hash.ToHashCode();
     }
 
+    private static bool LabelsEqual(ImmutableSortedDictionary<string, string> a, ImmutableSortedDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && value == pair.Value);
+
     public override string ToString() =>
-        $"{Kind}/{Flavor}/{IpFamilies}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]{(OwnEndpointAddress is null ? "" : $"/{OwnEndpointAddress}")}{(Locality is null ? "" : $"/@{Locality}")}";
+        $"{Kind}/{Flavor}/{IpFamilies}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]{(OwnEndpointAddress is null ? "" : $"/{OwnEndpointAddress}")}{(Locality is null ? "" : $"/@{Locality}")}{(Labels.IsEmpty ? "" : $"/{{{string.Join(',', Labels.Select(l => $"{l.Key}={l.Value}"))}}}")}";
 }
 
 /// <summary>A port the workload listens on, and the protocol its service declares for it.</summary>

@@ -69,7 +69,7 @@ public static class HttpRouteTranslator
     /// </summary>
     public static Route Default(string hostname, int port, EffectiveDestinationRule? rule)
     {
-        var route = RouteBuilder.DefaultRoute(DestinationClusters.Outbound(port, null, hostname));
+        var route = RouteBuilder.DefaultRoute(MeshNames.OutboundCluster(port, hostname));
         if (HashPolicies.ForService(rule, port) is { } hash)
         {
             route.Route_.HashPolicy.Add(hash);

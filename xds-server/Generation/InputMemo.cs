@@ -5,8 +5,8 @@ namespace ControlPlane.XdsServer.Generation;
 /// <summary>
 /// Remembers one output per key together with the inputs it was built from; the output is reused
 /// while the inputs are the same instances. Model objects are immutable and unchanged objects keep
-/// their identity across snapshots, so reference equality is exact and cheap. Strings and Envoy
-/// messages (small parts derived from model objects, such as a route's hash policy) compare by value.
+/// their identity across snapshots, so reference equality is exact and cheap. Strings compare by
+/// value (keys of small derived parts, such as a route's hash policy, can be passed as strings).
 /// </summary>
 internal sealed class InputMemo<TKey, TValue>
     where TKey : notnull
@@ -60,8 +60,7 @@ internal sealed class InputMemo<TKey, TValue>
 
         for (var i = 0; i < a.Length; i++)
         {
-            if (!ReferenceEquals(a[i], b[i]) && !(a[i] is string sa && b[i] is string sb && sa == sb) &&
-                !(a[i] is Google.Protobuf.IMessage && a[i].Equals(b[i])))
+            if (!ReferenceEquals(a[i], b[i]) && !(a[i] is string sa && b[i] is string sb && sa == sb))
             {
                 return false;
             }

@@ -15,8 +15,10 @@ namespace ControlPlane.XdsServer.Generation;
 /// Services come from the <see cref="ServiceIndex"/>: the <see cref="ServiceScope"/> of the proxy's
 /// namespace lists every service it sees (Kubernetes Services and ServiceEntry hosts, by exportTo) in
 /// istiod's order, and every builder takes a <see cref="HostService"/>. Per-service resources are
-/// memoized by the HostService instance (<see cref="ServiceOutputs"/>), per-scope plans by the scope,
-/// and listeners and routes by the service instances they are made of.
+/// memoized by the HostService instance (<see cref="ServiceOutputs"/>: clusters per
+/// DestinationRule instance, assignments per endpoint inputs), per-scope plans by the scope,
+/// listeners by the service instances and VirtualServices they are made of, and routes by
+/// VirtualService, virtual host and route configuration (<see cref="OutboundRoutes"/>).
 /// </remarks>
 public sealed class ConfigGenerator
 {

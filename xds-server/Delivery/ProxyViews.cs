@@ -47,18 +47,28 @@ public static class ProxyViews
             node.Flavor,
             OwnEndpointAddress(node, workloads),
             FamiliesOf(node),
-            LocalityOf(node, mesh),
+            LocalityOf(node, mesh, workloads),
             SourceLabelIndex.Of(mesh).Select(node.Labels));
     }
 
     /// <summary>
-    /// The node's locality when a DestinationRule can make config depend on it (see
-    /// <see cref="ProxyView.Locality"/>); never for MOSN. istiod prefers the locality of the proxy's
-    /// own endpoint when that has a region; here an endpoint has one only through the pod's
-    /// istio-locality label, from which pilot-agent also sets the node's.
+    /// The proxy's locality when a DestinationRule can make config depend on it (see
+    /// <see cref="ProxyView.Locality"/>); never for MOSN. As istiod (setProxyState), the locality of
+    /// the proxy's first service instance when the registry knows it (a WorkloadEntry's, a
+    /// ServiceEntry endpoint's, a selected Pod's istio-locality label: a VM's sidecar often reports
+    /// none itself), else the node's. EndpointSlice endpoints have none here: pilot-agent sets the
+    /// node's from the same Pod label or platform.
     /// </summary>
-    private static LocalityLabel? LocalityOf(ProxyNode node, MeshSnapshot mesh) =>
-        node.Flavor == ProxyFlavor.Envoy && LocalityDependence.Of(mesh) ? node.Locality : null;
+    private static LocalityLabel? LocalityOf(ProxyNode node, MeshSnapshot mesh, WorkloadIndex? workloads = null)
+    {
+        if (node.Flavor != ProxyFlavor.Envoy || !LocalityDependence.Of(mesh))
+        {
+            return null;
+        }
+
+        var registered = workloads?.InstancesAt(node.IpAddresses[0]).FirstOrDefault()?.Locality;
+        return string.IsNullOrEmpty(registered) ? node.Locality : LocalityLabel.Split(registered);
+    }
 
     /// <summary>The families of the proxy's addresses; an IPv4-mapped IPv6 address counts as IPv4, as in istiod (Go's To4).</summary>
     private static IpFamilies FamiliesOf(ProxyNode node)

@@ -18,7 +18,8 @@ namespace ControlPlane.XdsServer.Tests.Generation;
 /// change rebuilds only its hosts' virtual hosts (ServiceEntry hosts too), a DestinationRule change
 /// only its host's clusters (routes only when the hash policies it gives them change), a
 /// WorkloadEntry relabelled moves between subsets with endpoints rebuilt only; and a proxy view
-/// carries both the labels sourceLabels name and the locality rules make matter, no more.
+/// carries both the labels sourceLabels name and the locality rules make matter (a VM's from its
+/// WorkloadEntry), no more.
 /// </summary>
 public sealed class TrafficCombinationTests
 {
@@ -133,6 +134,36 @@ public sealed class TrafficCombinationTests
         elsewhere.Labels.Should().BeEmpty();
     }
 
+    [Fact]
+    public void A_vm_sidecar_takes_its_workload_entrys_locality_when_a_rule_makes_locality_matter()
+    {
+        var mesh = IndexMesh.Of(
+            IndexMesh.IstioObject("ServiceEntry", "default", "billing", """
+                  hosts: [billing.example.com]
+                  addresses: [240.0.0.20]
+                  ports: [{number: 8080, name: http, protocol: HTTP}]
+                  resolution: STATIC
+                  workloadSelector:
+                    labels: {app: billing}
+                """),
+            IndexMesh.IstioObject("WorkloadEntry", "default", "billing-vm-1", """
+                  address: 10.128.0.11
+                  labels: {app: billing}
+                  locality: us-central1/us-central1-a
+                """),
+            IndexMesh.IstioObject("DestinationRule", "default", "billing", """
+                  host: billing.example.com
+                  trafficPolicy:
+                    outlierDetection: {consecutive5xxErrors: 3}
+                """));
+
+        var vm = ProxyViews.For(Node("billing-vm-1", "10.128.0.11", region: null), mesh);
+        var pod = ProxyViews.For(Node("web", "10.0.1.1", "region1"), mesh);
+
+        vm.Locality.Should().Be(new LocalityLabel("us-central1", "us-central1-a", null), "istiod takes the locality of the proxy's service instance first");
+        pod.Locality.Should().Be(new LocalityLabel("region1", null, null), "a proxy the registry has no locality for keeps its node's");
+    }
+
     private static string[] EntriesWithRoutes(string paymentsSubset) =>
     [
         Entry("payments", "payments.example.com", "240.0.0.50", "10.10.0.1", "10.10.0.2"),
@@ -220,10 +251,14 @@ public sealed class TrafficCombinationTests
               - {name: v2, labels: {version: v2}}
             """, createdSecond: 1));
 
-    private static ProxyNode Node(string pod, string ip, string region, params (string Key, string Value)[] labels)
+    private static ProxyNode Node(string pod, string ip, string? region, params (string Key, string Value)[] labels)
     {
         var node = TestNodes.Sidecar(pod: pod, ip: ip);
-        node.Locality = new Locality { Region = region };
+        if (region is not null)
+        {
+            node.Locality = new Locality { Region = region };
+        }
+
         var fields = new Google.Protobuf.WellKnownTypes.Struct();
         foreach (var (key, value) in labels)
         {

@@ -164,6 +164,34 @@ public sealed class TrafficCombinationTests
         pod.Locality.Should().Be(new LocalityLabel("region1", null, null), "a proxy the registry has no locality for keeps its node's");
     }
 
+    [Fact]
+    public void Envoy_and_mosn_sidecars_keep_their_own_tcp_chains_for_entries_told_apart_by_sni()
+    {
+        var mesh = IndexMesh.Of(
+            IndexMesh.IstioObject("ServiceEntry", "default", "legacy", """
+                  hosts: [legacy.example.com]
+                  ports: [{number: 443, name: tls, protocol: TLS}]
+                  resolution: DNS
+                """),
+            IndexMesh.IstioObject("ServiceEntry", "default", "partner", """
+                  hosts: [partner.example.com]
+                  ports: [{number: 443, name: tls, protocol: TLS}]
+                  resolution: DNS
+                """, createdSecond: 1));
+        var generator = new ConfigGenerator();
+
+        var mosn = generator.Generate(mesh, Client with { Flavor = ProxyFlavor.Mosn });
+        var envoy = generator.Generate(mesh, Client);
+
+        ServerNames(envoy).Should().Equal("legacy.example.com", "partner.example.com");
+        ServerNames(mosn).Should().Equal([""], "MOSN never evaluates a chain's match: it gets one chain without");
+    }
+
+    /// <summary>Each filter chain's server names, comma-separated ("" for a chain matching any).</summary>
+    private static List<string> ServerNames(ProxyConfig config) =>
+        config.Listeners.Find("0.0.0.0_443")!.Body.Unpack<Envoy.Config.Listener.V3.Listener>().FilterChains
+            .Select(c => string.Join(',', c.FilterChainMatch?.ServerNames ?? [])).ToList();
+
     private static string[] EntriesWithRoutes(string paymentsSubset) =>
     [
         Entry("payments", "payments.example.com", "240.0.0.50", "10.10.0.1", "10.10.0.2"),

@@ -30,6 +30,18 @@ public sealed class ProxylessInteropFixture : IAsyncLifetime
         _client = await GrpcXdsClientProcess.StartAsync(bootstrap);
     }
 
+    /// <summary>
+    /// Writes a config file of the server's config directory in one step (a temporary file moved in
+    /// place), so the server never reads half of it: a client resolving a new target then sees every
+    /// object of the file from its first answer.
+    /// </summary>
+    public async Task ApplyAsync(string name, string yaml)
+    {
+        var path = Path.Combine(Server.ConfigDir, name);
+        await File.WriteAllTextAsync(path + ".tmp", yaml);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
     public async Task DisposeAsync()
     {
         if (_client is not null)

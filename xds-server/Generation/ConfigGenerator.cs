@@ -82,7 +82,7 @@ public sealed class ConfigGenerator
                     _sets.Intern(outbound),
                     endpoints,
                     FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcListeners)),
-                    _grpcRoutes.Build(mesh, Services(scope), view)) { EndpointTargets = targets };
+                    _sets.Intern(_grpcRoutes.Build(mesh, Services(scope), view))) { EndpointTargets = targets };
             default:
                 // Gateways get listeners and routes from Gateway resources, which are not translated yet.
                 return new ProxyConfig(mesh.Version, SidecarClusters(outbound, view), endpoints, ResourceSet.Empty, ResourceSet.Empty) { EndpointTargets = targets };

@@ -24,7 +24,8 @@ internal sealed class GrpcRoutes
     }
 
     /// <summary>One route configuration per port of <paramref name="services"/> (UDP ports aside); of two services with one host name, the first's.</summary>
-    public ResourceSet Build(MeshSnapshot mesh, IEnumerable<HostService> services, ProxyView view)
+    /// <returns>The configurations, in service order; the caller interns them into a set.</returns>
+    public List<XdsResource> Build(MeshSnapshot mesh, IEnumerable<HostService> services, ProxyView view)
     {
         var scope = RouteScope.Of(view);
         var routesOf = _routes.ServiceRoutes(mesh, scope);
@@ -49,7 +50,7 @@ internal sealed class GrpcRoutes
             }
         }
 
-        return new ResourceSet(configs);
+        return configs;
     }
 
     /// <summary>Forgets configurations of namespaces and service ports the mesh no longer has.</summary>

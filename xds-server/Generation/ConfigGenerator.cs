@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Grpc;
 using ControlPlane.XdsServer.Generation.Indexes;
 using ControlPlane.XdsServer.Generation.Routing;
 using ControlPlane.XdsServer.Generation.Traffic;
@@ -18,7 +19,8 @@ namespace ControlPlane.XdsServer.Generation;
 /// memoized by the HostService instance (<see cref="ServiceOutputs"/>: clusters per
 /// DestinationRule instance, assignments per endpoint inputs), per-scope plans by the scope,
 /// listeners by the service instances and VirtualServices they are made of, and routes by
-/// VirtualService, virtual host and route configuration (<see cref="OutboundRoutes"/>).
+/// VirtualService, virtual host and route configuration (<see cref="OutboundRoutes"/>; proxyless
+/// gRPC clients' per service port, <see cref="GrpcRoutes"/>, from the same VirtualService routes).
 /// </remarks>
 public sealed class ConfigGenerator
 {
@@ -33,6 +35,7 @@ public sealed class ConfigGenerator
     private readonly ConditionalWeakTable<HostService, ServiceOutputs> _services = new();
     private readonly ConditionalWeakTable<ServiceScope, ScopePlan> _scopes = new();
     private readonly OutboundRoutes _routes;
+    private readonly GrpcRoutes _grpcRoutes;
     private readonly InputMemo<ListenerKey, BuiltListener> _outboundListeners = new();
     private readonly InputMemo<(string Shape, IpFamilies Families), XdsResource> _inboundListeners = new();
     private readonly InputMemo<(InboundPort Port, string Bind), XdsResource> _inboundClusters = new();
@@ -43,6 +46,7 @@ public sealed class ConfigGenerator
     {
         _options = options ?? new GenerationOptions();
         _routes = new OutboundRoutes(Stats, _options.ClusterDomain);
+        _grpcRoutes = new GrpcRoutes(Stats, _routes);
     }
 
     public GenerationStats Stats { get; } = new();
@@ -78,7 +82,7 @@ public sealed class ConfigGenerator
                     _sets.Intern(outbound),
                     endpoints,
                     FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcListeners)),
-                    FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcRoutes))) { EndpointTargets = targets };
+                    _sets.Intern(_grpcRoutes.Build(mesh, Services(scope), view))) { EndpointTargets = targets };
             default:
                 // Gateways get listeners and routes from Gateway resources, which are not translated yet.
                 return new ProxyConfig(mesh.Version, SidecarClusters(outbound, view), endpoints, ResourceSet.Empty, ResourceSet.Empty) { EndpointTargets = targets };
@@ -114,6 +118,7 @@ public sealed class ConfigGenerator
         }
 
         _routes.Compact(mesh, namespaces, routeNames);
+        _grpcRoutes.Compact(mesh, namespaces);
     }
 
     /// <summary>The services of a scope that generation builds for.</summary>
@@ -135,12 +140,12 @@ public sealed class ConfigGenerator
 
     /// <summary>
     /// The outbound clusters of every service the view's namespace sees, each under the
-    /// DestinationRule that namespace sees for the service's host (none for proxyless gRPC), the
+    /// DestinationRule that namespace sees for the service's host, the
     /// first of each name kept as istiod keeps it, and the EDS assignments the kept ones need.
     /// </summary>
     private (List<XdsResource> Clusters, ImmutableArray<EdsTarget> Targets) OutboundClusters(MeshSnapshot mesh, ServiceScope scope, ProxyView view)
     {
-        var rules = view.Kind == ProxyKind.Grpc || mesh.DestinationRules.IsEmpty ? null : DestinationRuleIndex.Of(mesh, _options.ClusterDomain);
+        var rules = mesh.DestinationRules.IsEmpty ? null : DestinationRuleIndex.Of(mesh, _options.ClusterDomain);
         var workloads = WorkloadIndex.Of(mesh);
         var names = new HashSet<string>(StringComparer.Ordinal);
         var clusters = new List<XdsResource>();

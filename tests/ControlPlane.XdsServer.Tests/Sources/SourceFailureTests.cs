@@ -13,6 +13,7 @@ namespace ControlPlane.XdsServer.Tests.Sources;
 /// objects stay served, the failure is logged, shown on /debug/sources and as a metric, and watching
 /// resumes when the source is back.
 /// </summary>
+[Collection(ProcessMetricsCollection.Name)]
 public sealed class SourceFailureTests : IDisposable
 {
     private const string Reviews = "outbound|9080||reviews.default.svc.cluster.local";

@@ -140,7 +140,8 @@ internal abstract class AdsStream<TRequest, TResponse>
     {
         var view = state.ViewOf(Node);
         _lastView = view;
-        return await Context.Limiter.RunAsync(() => state.ConfigFor(view), Cancellation);
+        // The generation is shared: whoever starts it finishes it for the others, even if its own stream ends.
+        return await state.ConfigForAsync(view, work => Context.Limiter.RunAsync(work, CancellationToken.None)).WaitAsync(Cancellation);
     }
 
     /// <summary>Takes the node from the stream's first request; later requests may leave it out.</summary>

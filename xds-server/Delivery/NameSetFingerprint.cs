@@ -28,17 +28,12 @@ public readonly record struct NameSetFingerprint(int Count, ulong Sum, ulong Mix
         return new NameSetFingerprint(count, sum, mixed);
     }
 
-    /// <summary>FNV-1a over a name's UTF-8 bytes, as they are on the wire.</summary>
-    internal static ulong HashOf(ReadOnlySpan<byte> utf8)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var b in utf8)
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-
-        return hash;
-    }
+    /// <summary>
+    /// XXH3 (64 bits) over a name's UTF-8 bytes, as they are on the wire: a thousand names arrive in
+    /// every SotW EDS ACK, and hashing them byte by byte (FNV-1a) took a tenth of the server's CPU
+    /// in an endpoint push to 2,000 proxies.
+    /// </summary>
+    internal static ulong HashOf(ReadOnlySpan<byte> utf8) => System.IO.Hashing.XxHash3.HashToUInt64(utf8);
 
     /// <summary>A bijective scramble (MurmurHash3's finalizer), so the second sum is not a function of the first.</summary>
     internal static ulong Mix(ulong h)

@@ -34,10 +34,15 @@ public sealed class XdsCache
     }
 }
 
-/// <summary>One published snapshot and its generated configs.</summary>
+/// <summary>
+/// One published snapshot and its generated configs. A view's config is generated once, by the
+/// first stream that asks; the others await it without holding a thread (at a push, thousands of
+/// streams ask for a few dozen views at once, and blocking each on a lock spent a seventh of the
+/// server's CPU spinning in Monitor.Enter).
+/// </summary>
 public sealed class CacheState
 {
-    private readonly ConcurrentDictionary<ProxyView, Lazy<ProxyConfig>> _configs = new();
+    private readonly ConcurrentDictionary<ProxyView, Task<ProxyConfig>> _configs = new();
     private readonly CacheState? _previous;
     private readonly ConfigGenerator _generator;
 
@@ -59,8 +64,44 @@ public sealed class CacheState
 
     public ProxyView ViewOf(ProxyNode node) => ProxyViews.For(node, Mesh);
 
-    public ProxyConfig ConfigFor(ProxyView view) =>
-        _configs.GetOrAdd(view, v => new Lazy<ProxyConfig>(() => Generate(v), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    /// <summary>The config of <paramref name="view"/>, generating it on this thread if no one has; blocks while another thread generates it.</summary>
+    public ProxyConfig ConfigFor(ProxyView view) => ConfigForAsync(view, work => Task.FromResult(work())).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// The config of <paramref name="view"/>: the one generated or being generated, else generated
+    /// through <paramref name="run"/> (e.g. under the push limit) by this caller for everyone.
+    /// A generation that throws is cached as failed, as a failed generation would fail again.
+    /// </summary>
+    /// <param name="run">Runs the generation it is given; must run it even if the caller goes away, others await it.</param>
+    public Task<ProxyConfig> ConfigForAsync(ProxyView view, Func<Func<ProxyConfig>, Task<ProxyConfig>> run)
+    {
+        if (_configs.TryGetValue(view, out var existing))
+        {
+            return existing;
+        }
+
+        var generation = new TaskCompletionSource<ProxyConfig>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var winner = _configs.GetOrAdd(view, generation.Task);
+        if (!ReferenceEquals(winner, generation.Task))
+        {
+            return winner;
+        }
+
+        Produce();
+        return generation.Task;
+
+        async void Produce()
+        {
+            try
+            {
+                generation.SetResult(await run(() => Generate(view)));
+            }
+            catch (Exception e)
+            {
+                generation.SetException(e);
+            }
+        }
+    }
 
     /// <summary>The namespaces of the views a config was generated for.</summary>
     internal IEnumerable<string> ViewNamespaces() => _configs.Keys.Select(v => v.Namespace);
@@ -72,7 +113,7 @@ public sealed class CacheState
         // Only finished configs: an unstarted one would keep the older snapshots it would generate from alive.
         foreach (var pair in other._configs)
         {
-            if (pair.Value.IsValueCreated)
+            if (pair.Value.IsCompletedSuccessfully)
             {
                 _configs[pair.Key] = pair.Value;
             }
@@ -85,9 +126,9 @@ public sealed class CacheState
     {
         // Endpoint-only changes keep the view's clusters, listeners and routes from the snapshot before.
         ProxyConfig? reusable = null;
-        if (Change.IsEndpointOnly && _previous is not null && _previous._configs.TryGetValue(view, out var earlier) && earlier.IsValueCreated)
+        if (Change.IsEndpointOnly && _previous is not null && _previous._configs.TryGetValue(view, out var earlier) && earlier.IsCompletedSuccessfully)
         {
-            reusable = earlier.Value;
+            reusable = earlier.Result;
         }
 
         XdsMetrics.ViewGenerations.Inc();

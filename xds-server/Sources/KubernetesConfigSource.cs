@@ -13,11 +13,12 @@ using Microsoft.Extensions.Options;
 namespace ControlPlane.XdsServer.Sources;
 
 /// <summary>
-/// Serves the cluster's live Services, EndpointSlices, Pods and Istio networking objects: one
+/// Serves the cluster's live Services, EndpointSlices, Pods, Istio networking objects and the
+/// control plane's traffic kinds (InterfaceOutlierDetection): one
 /// informer per kind feeds the store, through the translator, under the origin "kubernetes". An
 /// object that turns invalid keeps its last valid version (its error is logged with the object's
 /// kind, namespace/name and field paths). Namespaces are watched into a cache for their coming use.
-/// Readiness waits for Services, EndpointSlices and Pods; not for the Istio kinds, whose CRDs a
+/// Readiness waits for Services, EndpointSlices and Pods; not for the custom kinds, whose CRDs a
 /// cluster may lack (their informers keep retrying meanwhile). When the API server cannot be
 /// reached, nothing is withdrawn: the informers keep what they had and retry, and the source reports
 /// failing (<see cref="SourceStatus"/>) until they list or watch again.
@@ -46,16 +47,18 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
         {
             new ResourceInformer<V1Namespace, V1NamespaceList>(KubernetesResourceClients.Namespaces(client), cache.HandlerFor<V1Namespace>("Namespace"), informerOptions.Value, logger),
         };
-        foreach (var (kind, plural) in IstioKinds.All)
+        var kinds = IstioKinds.All.Select(k => (k.Kind, k.Plural, IstioKinds.Group, IstioKinds.Version))
+            .Concat(MeshTrafficKinds.All.Select(k => (k.Kind, k.Plural, MeshTrafficKinds.Group, MeshTrafficKinds.Version)));
+        foreach (var (kind, plural, group, version) in kinds)
         {
             var handler = Handler<IstioResource>(kind);
             others.Add(new ResourceInformer<IstioResource, IstioResourceList>(
-                CustomResourceClients.Namespaced<IstioResource, IstioResourceList>(client, IstioKinds.Group, IstioKinds.Version, plural),
+                CustomResourceClients.Namespaced<IstioResource, IstioResourceList>(client, group, version, plural),
                 (type, resource) =>
                 {
                     // List items need not say what they are; the informer knows.
                     resource.Kind = kind;
-                    resource.ApiVersion = $"{IstioKinds.Group}/{IstioKinds.Version}";
+                    resource.ApiVersion = $"{group}/{version}";
                     handler(type, resource);
                 },
                 informerOptions.Value,

@@ -53,14 +53,15 @@ public sealed class ConfigGenerator
         var endpoints = Endpoints(mesh, scope, view);
         if (previous is not null)
         {
-            return new ProxyConfig(mesh.Version, previous.Clusters, endpoints, previous.Listeners, previous.Routes);
+            return new ProxyConfig(mesh.Version, previous.Clusters, endpoints, previous.Listeners, previous.Routes) { Notices = previous.Notices };
         }
 
         switch (view.Kind)
         {
             case ProxyKind.Sidecar:
                 var (listeners, routes) = SidecarListenersAndRoutes(mesh, scope, view);
-                return new ProxyConfig(mesh.Version, SidecarClusters(mesh, scope, view), endpoints, listeners, routes);
+                var clusters = SidecarClusters(mesh, scope, view);
+                return new ProxyConfig(mesh.Version, clusters, endpoints, listeners, routes) { Notices = MosnOutlierNotices.For(mesh, view, clusters, _options.ClusterDomain) };
             case ProxyKind.Grpc:
                 return new ProxyConfig(
                     mesh.Version,

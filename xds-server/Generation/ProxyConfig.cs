@@ -22,6 +22,9 @@ public sealed class ProxyConfig
 
     public ResourceSet Routes { get; }
 
+    /// <summary>What this view's proxies receive but will not do as configured (see <see cref="ConfigNotice"/>); none by default.</summary>
+    public System.Collections.Immutable.ImmutableArray<ConfigNotice> Notices { get; init; } = System.Collections.Immutable.ImmutableArray<ConfigNotice>.Empty;
+
     public ResourceSet Of(string typeUrl) => typeUrl switch
     {
         TypeUrls.Cluster => Clusters,

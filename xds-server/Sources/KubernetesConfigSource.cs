@@ -4,6 +4,7 @@ using ControlPlane.Mesh.Kubernetes.Istio;
 using ControlPlane.Mesh.Model;
 using ControlPlane.Mesh.Store;
 using ControlPlane.XdsServer.Delivery;
+using ControlPlane.XdsServer.ObjectStatus;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
@@ -31,9 +32,12 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
     private readonly ILogger<KubernetesConfigSource> _logger;
     private readonly IReadOnlyList<IResourceInformer> _informers;
     private readonly IReadOnlyList<IResourceInformer> _otherInformers;
+    private readonly InterfaceOutlierStatusTracker? _statusTracker;
 
-    public KubernetesConfigSource(IKubernetes client, MeshObjectStore store, MeshObjectTranslator translator, WatchedObjectCache cache, IOptions<ResourceInformerOptions> informerOptions, ILogger<KubernetesConfigSource> logger)
+    /// <param name="statusTracker">Told the generation and validity of each InterfaceOutlierDetection read, for its status; none when null.</param>
+    public KubernetesConfigSource(IKubernetes client, MeshObjectStore store, MeshObjectTranslator translator, WatchedObjectCache cache, IOptions<ResourceInformerOptions> informerOptions, ILogger<KubernetesConfigSource> logger, InterfaceOutlierStatusTracker? statusTracker = null)
     {
+        _statusTracker = statusTracker;
         _store = store;
         _translator = translator;
         _logger = logger;
@@ -104,13 +108,25 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
         (type, obj) =>
         {
             var key = new ObjectKey(obj.Metadata.NamespaceProperty ?? "default", obj.Metadata.Name);
+            var reportsStatus = _statusTracker is not null && kind == MeshInterfaceOutlierDetection.KindName;
             if (type == InformerEventType.Deleted)
             {
                 _store.Delete(Origin, kind, key);
+                if (reportsStatus)
+                {
+                    _statusTracker!.Deleted(key);
+                }
+
                 return;
             }
 
             var result = _translator.Translate(obj);
+            if (reportsStatus)
+            {
+                // Before the store hears of it: MOSN proxies pushed the new clusters then report on this generation.
+                _statusTracker!.Observed(key, obj.Metadata.Generation ?? 0, result.Error);
+            }
+
             foreach (var warning in result.WarningsOrEmpty)
             {
                 _logger.LogWarning("{Kind} {Namespace}/{Name} from the cluster: {Warning}", kind, key.Namespace, key.Name, warning);

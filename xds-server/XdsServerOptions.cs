@@ -32,7 +32,8 @@ public sealed class XdsServerOptions
     /// <summary>
     /// How many responses of <see cref="SendLimiter.LargeResponseBytes"/> or more may be being written
     /// at once, across all streams: what bounds the server's write buffers during a push to thousands
-    /// of proxies. A proxy that reads slowly holds its slot at most <see cref="SendTimeout"/>.
+    /// of proxies. A proxy that reads slowly holds its slot at most <see cref="SendTimeout"/>; the
+    /// wait for a slot does not count towards it.
     /// </summary>
     public int MaxConcurrentSends { get; set; } = 64;
 

@@ -209,11 +209,13 @@ internal abstract class AdsStream<TRequest, TResponse>
     /// </summary>
     protected async Task SendAsync(TResponse response, int bytes)
     {
+        // Waiting for a write slot is the server's own pacing, not the proxy being slow: the send
+        // timeout counts from when the write starts.
+        using var slot = await Context.Sends.AcquireAsync(bytes, Cancellation);
         using var timer = new CancellationTokenSource(Context.Options.SendTimeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(Cancellation, timer.Token);
         try
         {
-            using var slot = await Context.Sends.AcquireAsync(bytes, linked.Token);
             await _responses.WriteAsync(response, linked.Token);
         }
         catch (Exception e) when (timer.IsCancellationRequested && e is OperationCanceledException or IOException or InvalidOperationException)

@@ -27,6 +27,9 @@ public static class NodeParser
     /// </summary>
     public const int MaxMetadataBytes = 512 * 1024;
 
+    /// <summary>Longest region, zone or subzone accepted, in characters (Kubernetes label values are at most 63; cloud zone names far shorter).</summary>
+    public const int MaxLocalityPartLength = 253;
+
     /// <exception cref="FormatException">With a message saying what is wrong with the node; it quotes at most 128 characters of the node's own text.</exception>
     public static ProxyNode Parse(Node node)
     {
@@ -107,7 +110,22 @@ public static class NodeParser
             StringField(metadata, "ISTIO_VERSION"),
             StringField(metadata, "CLUSTER_ID"),
             StringField(metadata, "GENERATOR"),
-            FlavorOf(metadata, labels));
+            FlavorOf(metadata, labels),
+            LocalityOf(node.Locality));
+    }
+
+    /// <summary>The node's locality; each part is bounded, as it becomes part of a shared view.</summary>
+    private static LocalityLabel LocalityOf(Locality? locality)
+    {
+        foreach (var (field, value) in new[] { ("region", locality?.Region), ("zone", locality?.Zone), ("sub_zone", locality?.SubZone) })
+        {
+            if (value is { Length: > MaxLocalityPartLength })
+            {
+                throw new FormatException($"node.locality.{field} is {value.Length} characters long; at most {MaxLocalityPartLength} are accepted");
+            }
+        }
+
+        return LocalityLabel.FromEnvoy(locality);
     }
 
     /// <summary>The metadata field PROXY_FLAVOR, else the pod label the injector reads; Envoy when neither says MOSN.</summary>

@@ -9,6 +9,10 @@ namespace ControlPlane.XdsServer.Delivery;
 /// <param name="PodId">The third part: pod name and namespace.</param>
 /// <param name="IpAddresses">From INSTANCE_IPS when set, else the id's IP.</param>
 /// <param name="Flavor">Envoy unless the node says it is MOSN (see <see cref="ProxyFlavor.Mosn"/>).</param>
+/// <param name="Locality">
+/// The Envoy node's locality (pilot-agent sets it from the pod's <c>istio-locality</c> label or the
+/// platform); empty when the node has none, as istiod takes it.
+/// </param>
 public sealed record ProxyNode(
     string Id,
     string NodeType,
@@ -20,7 +24,8 @@ public sealed record ProxyNode(
     string? IstioVersion,
     string? ClusterId,
     string? Generator,
-    ProxyFlavor Flavor = ProxyFlavor.Envoy)
+    ProxyFlavor Flavor = ProxyFlavor.Envoy,
+    LocalityLabel Locality = default)
 {
     public ProxyKind Kind => Generator == "grpc" ? ProxyKind.Grpc : NodeType == "router" ? ProxyKind.Router : ProxyKind.Sidecar;
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation;
 using ControlPlane.XdsServer.Generation.Indexes;
+using ControlPlane.XdsServer.Generation.Traffic;
 
 namespace ControlPlane.XdsServer.Delivery;
 
@@ -11,8 +12,10 @@ public static class ProxyViews
 {
     /// <summary>
     /// A proxy's view: its kind, namespace, data plane, and (sidecars only) the ports its workload
-    /// serves: those of every service it is an endpoint of at one of its IPs, through an
-    /// EndpointSlice, a WorkloadEntry or Pod a selector picks, or a ServiceEntry's inline endpoint.
+    /// serves (those of every service it is an endpoint of at one of its IPs, through an
+    /// EndpointSlice, a WorkloadEntry or Pod a selector picks, or a ServiceEntry's inline endpoint),
+    /// those of its labels that VirtualService sourceLabels name, and its locality when a
+    /// DestinationRule can make it matter.
     /// </summary>
     public static ProxyView For(ProxyNode node, MeshSnapshot mesh)
     {
@@ -23,7 +26,7 @@ public static class ProxyViews
 
         if (node.Kind != ProxyKind.Sidecar)
         {
-            return new ProxyView(node.Kind, node.Namespace, ImmutableArray<InboundPort>.Empty, node.Flavor);
+            return new ProxyView(node.Kind, node.Namespace, ImmutableArray<InboundPort>.Empty, node.Flavor, Locality: LocalityOf(node, mesh));
         }
 
         var workloads = WorkloadIndex.Of(mesh);
@@ -37,7 +40,34 @@ public static class ProxyViews
             }
         }
 
-        return new ProxyView(ProxyKind.Sidecar, node.Namespace, ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(), node.Flavor, OwnEndpointAddress(node, workloads), FamiliesOf(node));
+        return new ProxyView(
+            ProxyKind.Sidecar,
+            node.Namespace,
+            ports.Select(p => new InboundPort(p.Key, p.Value)).ToImmutableArray(),
+            node.Flavor,
+            OwnEndpointAddress(node, workloads),
+            FamiliesOf(node),
+            LocalityOf(node, mesh, workloads),
+            SourceLabelIndex.Of(mesh).Select(node.Labels));
+    }
+
+    /// <summary>
+    /// The proxy's locality when a DestinationRule can make config depend on it (see
+    /// <see cref="ProxyView.Locality"/>); never for MOSN. As istiod (setProxyState), the locality of
+    /// the proxy's first service instance when the registry knows it (a WorkloadEntry's, a
+    /// ServiceEntry endpoint's, a selected Pod's istio-locality label: a VM's sidecar often reports
+    /// none itself), else the node's. EndpointSlice endpoints have none here: pilot-agent sets the
+    /// node's from the same Pod label or platform.
+    /// </summary>
+    private static LocalityLabel? LocalityOf(ProxyNode node, MeshSnapshot mesh, WorkloadIndex? workloads = null)
+    {
+        if (node.Flavor != ProxyFlavor.Envoy || !LocalityDependence.Of(mesh))
+        {
+            return null;
+        }
+
+        var registered = workloads?.InstancesAt(node.IpAddresses[0]).FirstOrDefault()?.Locality;
+        return string.IsNullOrEmpty(registered) ? node.Locality : LocalityLabel.Split(registered);
     }
 
     /// <summary>The families of the proxy's addresses; an IPv4-mapped IPv6 address counts as IPv4, as in istiod (Go's To4).</summary>

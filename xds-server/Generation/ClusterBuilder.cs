@@ -5,6 +5,7 @@ using Envoy.Config.Core.V3;
 using Envoy.Config.Endpoint.V3;
 using HttpProtocolOptions = Envoy.Extensions.Upstreams.Http.V3.HttpProtocolOptions;
 using Google.Protobuf.WellKnownTypes;
+using ControlPlane.XdsServer.Generation.Traffic;
 
 namespace ControlPlane.XdsServer.Generation;
 
@@ -15,20 +16,20 @@ public static class ClusterBuilder
     private static readonly Duration DnsRefreshRate = Duration.FromTimeSpan(TimeSpan.FromSeconds(5));
 
     /// <summary>
-    /// The outbound cluster <c>outbound|PORT||HOST</c> of a service port, of the type istiod 1.10
-    /// gives it for the kind of proxy (<c>convertResolution</c>): EDS for services with a VIP and
-    /// STATIC ServiceEntries; STRICT_DNS for ExternalName services and DNS ServiceEntries, carrying
-    /// their endpoints (the external name, the entry's endpoints, or its hosts); for headless
-    /// services and NONE ServiceEntries ORIGINAL_DST on sidecars (unless
-    /// <paramref name="edsForHeadless"/>, for Kubernetes services) and EDS elsewhere. Proxyless gRPC
-    /// always gets EDS, as istiod's gRPC generator sends.
+    /// An outbound cluster as istiod 1.10's buildDefaultCluster and setUpstreamProtocol make it,
+    /// before any DestinationRule: mesh defaults (10 s connect timeout, round robin, or
+    /// CLUSTER_PROVIDED for ORIGINAL_DST, unlimited circuit breakers), Istio's service metadata,
+    /// for STRICT_DNS the endpoints it carries (istiod's buildLocalityLbEndpoints: the external
+    /// name, a DNS ServiceEntry's endpoints or hosts; for a subset cluster those with the subset's
+    /// labels), and the upstream protocol (the downstream's on sidecars' sniffed ports, HTTP/2 on
+    /// HTTP/2 ports). Null for a STRICT_DNS cluster left without endpoints, which istiod leaves out
+    /// (an ExternalName service's endpoint has the Service's labels, which this model does not
+    /// keep, so a subset with labels selects none).
     /// </summary>
-    /// <param name="endpoints">The service's endpoints, which a STRICT_DNS cluster carries; none given, none.</param>
-    /// <returns>Null for a STRICT_DNS cluster without endpoints, which istiod does not build.</returns>
-    public static Cluster? Outbound(HostService service, MeshServicePort port, ProxyKind kind = ProxyKind.Sidecar, bool edsForHeadless = false, HostEndpoints? endpoints = null)
+    /// <param name="subsetLabels">The subset's labels for a subset cluster; null for the port's default cluster.</param>
+    /// <param name="endpoints">The service's endpoints, which a STRICT_DNS cluster carries; other types ignore them.</param>
+    internal static ClusterDraft? OutboundDraft(string name, HostService service, MeshServicePort port, ProxyKind kind, Cluster.Types.DiscoveryType type, ValueMap<string>? subsetLabels, HostEndpoints endpoints)
     {
-        var name = MeshNames.OutboundCluster(port.Port, service.Hostname);
-        var type = DiscoveryType(service, kind, edsForHeadless);
         var cluster = new Cluster
         {
             Name = name,
@@ -39,45 +40,53 @@ public static class ClusterBuilder
             Metadata = IstioServiceMetadata(service, port),
         };
 
-        switch (type)
+        if (type == Cluster.Types.DiscoveryType.StrictDns)
         {
-            case Cluster.Types.DiscoveryType.Eds:
-                cluster.EdsClusterConfig = new Cluster.Types.EdsClusterConfig { ServiceName = name, EdsConfig = EnvoyDefaults.Ads() };
-                break;
-            case Cluster.Types.DiscoveryType.StrictDns:
-                var dnsEndpoints = EndpointBuilder.DnsEndpoints(port, endpoints ?? HostEndpoints.None);
-                if (dnsEndpoints.Count == 0)
-                {
-                    return null;
-                }
+            var dnsEndpoints = EndpointBuilder.DnsEndpoints(port, endpoints, subsetLabels);
+            if (dnsEndpoints.Count == 0)
+            {
+                return null;
+            }
 
-                // istiod 1.10 asks for IPv4 answers only, whatever the proxy's own addresses.
-                cluster.DnsLookupFamily = Cluster.Types.DnsLookupFamily.V4Only;
-                cluster.DnsRefreshRate = DnsRefreshRate;
-                cluster.RespectDnsTtl = true;
-                cluster.LoadAssignment = new ClusterLoadAssignment { ClusterName = name, Endpoints = { dnsEndpoints } };
-                break;
+            // istiod 1.10 asks for IPv4 answers only, whatever the proxy's own addresses.
+            cluster.DnsLookupFamily = Cluster.Types.DnsLookupFamily.V4Only;
+            cluster.DnsRefreshRate = DnsRefreshRate;
+            cluster.RespectDnsTtl = true;
+            cluster.LoadAssignment = new ClusterLoadAssignment { ClusterName = name, Endpoints = { dnsEndpoints } };
         }
 
+        var draft = new ClusterDraft(cluster);
         // Protocol sniffing passes on whatever the client spoke; only sidecars sniff.
         if (kind == ProxyKind.Sidecar && port.Protocol == MeshProtocol.Unsupported)
         {
-            cluster.TypedExtensionProtocolOptions[MeshNames.HttpProtocolOptions] = UseDownstreamProtocol();
+            draft.UseDownstreamProtocol();
         }
         else if (port.Protocol.IsHttp2())
         {
-            cluster.TypedExtensionProtocolOptions[MeshNames.HttpProtocolOptions] = ExplicitHttp2();
+            draft.UseHttp2();
         }
 
-        return cluster;
+        return draft;
     }
 
-    /// <summary>True when the proxy fetches the cluster's endpoints over EDS (so an assignment is to be sent).</summary>
-    public static bool IsEds(HostService service, ProxyKind kind, bool edsForHeadless) =>
-        DiscoveryType(service, kind, edsForHeadless) == Cluster.Types.DiscoveryType.Eds;
+    /// <summary>EDS clusters fetch their endpoints over ADS under their own name (istiod's maybeApplyEdsConfig); set last, as a load balancer policy may turn a cluster into ORIGINAL_DST.</summary>
+    internal static void ApplyEdsConfig(Cluster cluster)
+    {
+        if (cluster.Type == Cluster.Types.DiscoveryType.Eds)
+        {
+            cluster.EdsClusterConfig = new Cluster.Types.EdsClusterConfig { ServiceName = cluster.Name, EdsConfig = EnvoyDefaults.Ads() };
+        }
+    }
 
-    /// <summary>istiod's convertResolution; <paramref name="edsForHeadless"/> applies to Kubernetes services only, as there.</summary>
-    private static Cluster.Types.DiscoveryType DiscoveryType(HostService service, ProxyKind kind, bool edsForHeadless) =>
+    /// <summary>
+    /// The type istiod 1.10 gives a service's outbound clusters for the kind of proxy
+    /// (<c>convertResolution</c>): EDS for services with a VIP and STATIC ServiceEntries;
+    /// STRICT_DNS for ExternalName services and DNS ServiceEntries; for headless services and NONE
+    /// ServiceEntries ORIGINAL_DST on sidecars (unless <paramref name="edsForHeadless"/>, which
+    /// applies to Kubernetes services only, as there) and EDS elsewhere. Proxyless gRPC always gets
+    /// EDS, as istiod's gRPC generator sends. A DestinationRule's PASSTHROUGH may still make it ORIGINAL_DST.
+    /// </summary>
+    internal static Cluster.Types.DiscoveryType DiscoveryType(HostService service, ProxyKind kind, bool edsForHeadless) =>
         kind == ProxyKind.Grpc ? Cluster.Types.DiscoveryType.Eds :
         service.Resolution switch
         {
@@ -168,19 +177,16 @@ public static class ClusterBuilder
     };
 
     /// <summary>Istio lifts Envoy's low defaults (1024) so the mesh itself never sheds load.</summary>
-    private static CircuitBreakers UnlimitedCircuitBreakers() => new()
+    private static CircuitBreakers UnlimitedCircuitBreakers() => new() { Thresholds = { UnlimitedThresholds() } };
+
+    /// <summary>istiod 1.10's default circuit breaker thresholds: every limit at its maximum, remaining capacity tracked.</summary>
+    internal static CircuitBreakers.Types.Thresholds UnlimitedThresholds() => new()
     {
-        Thresholds =
-        {
-            new CircuitBreakers.Types.Thresholds
-            {
-                MaxConnections = uint.MaxValue,
-                MaxPendingRequests = uint.MaxValue,
-                MaxRequests = uint.MaxValue,
-                MaxRetries = uint.MaxValue,
-                TrackRemaining = true,
-            },
-        },
+        MaxConnections = uint.MaxValue,
+        MaxPendingRequests = uint.MaxValue,
+        MaxRequests = uint.MaxValue,
+        MaxRetries = uint.MaxValue,
+        TrackRemaining = true,
     };
 
     /// <summary>Lets tools (and stats) map a cluster back to its service: host, name (a ServiceEntry's host) and namespace.</summary>

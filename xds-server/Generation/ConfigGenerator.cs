@@ -1,6 +1,9 @@
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation.Indexes;
+using ControlPlane.XdsServer.Generation.Routing;
+using ControlPlane.XdsServer.Generation.Traffic;
 
 namespace ControlPlane.XdsServer.Generation;
 
@@ -12,8 +15,10 @@ namespace ControlPlane.XdsServer.Generation;
 /// Services come from the <see cref="ServiceIndex"/>: the <see cref="ServiceScope"/> of the proxy's
 /// namespace lists every service it sees (Kubernetes Services and ServiceEntry hosts, by exportTo) in
 /// istiod's order, and every builder takes a <see cref="HostService"/>. Per-service resources are
-/// memoized by the HostService instance (<see cref="ServiceOutputs"/>), per-scope plans by the scope,
-/// and listeners and routes by the service instances they are made of.
+/// memoized by the HostService instance (<see cref="ServiceOutputs"/>: clusters per
+/// DestinationRule instance, assignments per endpoint inputs), per-scope plans by the scope,
+/// listeners by the service instances and VirtualServices they are made of, and routes by
+/// VirtualService, virtual host and route configuration (<see cref="OutboundRoutes"/>).
 /// </remarks>
 public sealed class ConfigGenerator
 {
@@ -27,8 +32,8 @@ public sealed class ConfigGenerator
     private readonly GenerationOptions _options;
     private readonly ConditionalWeakTable<HostService, ServiceOutputs> _services = new();
     private readonly ConditionalWeakTable<ServiceScope, ScopePlan> _scopes = new();
-    private readonly InputMemo<(string Name, string Namespace), XdsResource> _routes = new();
-    private readonly InputMemo<(string Scope, string Wildcard, string Bind, int Port), BuiltListener> _outboundListeners = new();
+    private readonly OutboundRoutes _routes;
+    private readonly InputMemo<ListenerKey, BuiltListener> _outboundListeners = new();
     private readonly InputMemo<(string Shape, IpFamilies Families), XdsResource> _inboundListeners = new();
     private readonly InputMemo<(InboundPort Port, string Bind), XdsResource> _inboundClusters = new();
 
@@ -36,6 +41,7 @@ public sealed class ConfigGenerator
     public ConfigGenerator(GenerationOptions? options = null)
     {
         _options = options ?? new GenerationOptions();
+        _routes = new OutboundRoutes(Stats, _options.ClusterDomain);
     }
 
     public GenerationStats Stats { get; } = new();
@@ -50,28 +56,37 @@ public sealed class ConfigGenerator
     {
         Stats.CountView();
         var scope = ServiceIndex.Of(mesh).ScopeOf(view.Namespace);
-        var endpoints = Endpoints(mesh, scope, view);
         if (previous is not null)
         {
-            return new ProxyConfig(mesh.Version, previous.Clusters, endpoints, previous.Listeners, previous.Routes) { Notices = previous.Notices };
+            return new ProxyConfig(mesh.Version, previous.Clusters, Endpoints(mesh, scope, view, previous.EndpointTargets), previous.Listeners, previous.Routes)
+            {
+                EndpointTargets = previous.EndpointTargets,
+                Notices = previous.Notices,
+            };
         }
 
+        var (outbound, targets) = OutboundClusters(mesh, scope, view);
+        var endpoints = Endpoints(mesh, scope, view, targets);
         switch (view.Kind)
         {
             case ProxyKind.Sidecar:
                 var (listeners, routes) = SidecarListenersAndRoutes(mesh, scope, view);
-                var clusters = SidecarClusters(mesh, scope, view);
-                return new ProxyConfig(mesh.Version, clusters, endpoints, listeners, routes) { Notices = MosnOutlierNotices.For(mesh, view, clusters, _options.ClusterDomain) };
+                var clusters = SidecarClusters(outbound, view);
+                return new ProxyConfig(mesh.Version, clusters, endpoints, listeners, routes)
+                {
+                    EndpointTargets = targets,
+                    Notices = MosnOutlierNotices.For(mesh, view, clusters, _options.ClusterDomain),
+                };
             case ProxyKind.Grpc:
                 return new ProxyConfig(
                     mesh.Version,
-                    FirstByName(Services(scope).SelectMany(s => Outputs(s).Clusters(ProxyKind.Grpc, HostEndpoints.None))),
+                    new ResourceSet(outbound),
                     endpoints,
                     FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcListeners)),
-                    FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcRoutes)));
+                    FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcRoutes))) { EndpointTargets = targets };
             default:
                 // Gateways get listeners and routes from Gateway resources, which are not translated yet.
-                return new ProxyConfig(mesh.Version, SidecarClusters(mesh, scope, view), endpoints, ResourceSet.Empty, ResourceSet.Empty);
+                return new ProxyConfig(mesh.Version, SidecarClusters(outbound, view), endpoints, ResourceSet.Empty, ResourceSet.Empty) { EndpointTargets = targets };
         }
     }
 
@@ -95,15 +110,15 @@ public sealed class ConfigGenerator
             }
         }
 
-        _outboundListeners.RetainOnly(liveListeners);
-        var liveRoutes = new HashSet<(string, string)>();
-        foreach (var ns in namespaces)
+        _outboundListeners.RetainWhere(k => liveListeners.Contains((k.Scope, k.Wildcard, k.Bind, k.Port)) &&
+            (k.Routing.Length == 0 || namespaces.Contains(k.Routing[..k.Routing.IndexOf('|', StringComparison.Ordinal)])));
+        var routeNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var plan in namespaces.Select(ns => PlanOf(mesh, index.ScopeOf(ns))).Distinct())
         {
-            var plan = PlanOf(mesh, index.ScopeOf(ns));
-            liveRoutes.UnionWith(plan.Ports.ByPort.Keys.Select(MeshNames.OutboundRoute).Concat(plan.Listeners.SniffedRoutes).Select(name => (name, ns)));
+            routeNames.UnionWith(plan.Ports.ByPort.Keys.Select(MeshNames.OutboundRoute).Concat(plan.Listeners.SniffedRoutes));
         }
 
-        _routes.RetainOnly(liveRoutes);
+        _routes.Compact(mesh, namespaces, routeNames);
     }
 
     /// <summary>The services of a scope that generation builds for.</summary>
@@ -124,39 +139,64 @@ public sealed class ConfigGenerator
         _scopes.GetValue(scope, s => new ScopePlan(new PortIndex(Services(s)), new OutboundListenerPlan(mesh, Services(s))));
 
     /// <summary>
-    /// Assignments for the clusters this kind of proxy fetches over EDS; none for ORIGINAL_DST and
-    /// STRICT_DNS clusters. As istiod's EDS, a cluster's endpoints are those of the service the
-    /// proxy finds by the host name (its last definition the proxy sees), from every definition of
-    /// that host in that service's namespace; a port that service lacks has an empty assignment.
+    /// The outbound clusters of every service the view's namespace sees, each under the
+    /// DestinationRule that namespace sees for the service's host (none for proxyless gRPC), the
+    /// first of each name kept as istiod keeps it, and the EDS assignments the kept ones need.
     /// </summary>
-    private ResourceSet Endpoints(MeshSnapshot mesh, ServiceScope scope, ProxyView view)
+    private (List<XdsResource> Clusters, ImmutableArray<EdsTarget> Targets) OutboundClusters(MeshSnapshot mesh, ServiceScope scope, ProxyView view)
+    {
+        var rules = view.Kind == ProxyKind.Grpc || mesh.DestinationRules.IsEmpty ? null : DestinationRuleIndex.Of(mesh, _options.ClusterDomain);
+        var workloads = WorkloadIndex.Of(mesh);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var clusters = new List<XdsResource>();
+        var targets = ImmutableArray.CreateBuilder<EdsTarget>();
+        foreach (var service in Services(scope))
+        {
+            var rule = rules?.For(view.Namespace, service.Hostname, service.Namespace);
+            // Proxyless gRPC gets EDS clusters only, which carry no endpoints.
+            var endpoints = view.Kind == ProxyKind.Grpc ? HostEndpoints.None : workloads.MergedEndpointsOf(service);
+            var built = Outputs(service).Clusters(view.Kind, rule, view.Locality, endpoints);
+            var added = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var cluster in built.Clusters)
+            {
+                if (names.Add(cluster.Name))
+                {
+                    clusters.Add(cluster);
+                    added.Add(cluster.Name);
+                }
+            }
+
+            targets.AddRange(built.EdsTargets.Where(t => added.Contains(t.ClusterName)));
+        }
+
+        return (clusters, targets.ToImmutable());
+    }
+
+    /// <summary>
+    /// The assignments of the view's EDS clusters (<paramref name="targets"/>); ORIGINAL_DST and
+    /// STRICT_DNS clusters have none. As istiod's EDS, a cluster's endpoints are those of the
+    /// service the proxy finds by the host name (its last definition the proxy sees), from every
+    /// definition of that host in that service's namespace, of a subset those with its labels; a
+    /// port that service lacks has an empty assignment.
+    /// </summary>
+    private ResourceSet Endpoints(MeshSnapshot mesh, ServiceScope scope, ProxyView view, ImmutableArray<EdsTarget> targets)
     {
         var oneLocality = view.Flavor == ProxyFlavor.Mosn;
         var index = ServiceIndex.Of(mesh);
         var workloads = WorkloadIndex.Of(mesh);
-        var assignments = new List<XdsResource>();
-        foreach (var service in Services(scope).Where(s => ClusterBuilder.IsEds(s, view.Kind, _options.EnableEdsForHeadlessServices)))
+        return new ResourceSet(targets.Select(target =>
         {
-            var found = index.Find(service.Hostname, scope) ?? service;
+            var found = index.Find(target.Service.Hostname, scope) ?? target.Service;
             // DNS services' endpoints are resolved by the proxy, never sent over EDS (istiod keeps none for them).
-            var own = Outputs(found).Endpoints(found.Resolution == MeshResolution.DnsLb ? HostEndpoints.None : workloads.MergedEndpointsOf(found), oneLocality);
-            assignments.AddRange(own);
-            if (!ReferenceEquals(found, service))
-            {
-                assignments.AddRange(service.Ports
-                    .Where(p => p.Protocol != MeshProtocol.Udp && found.FindPort(p.Port) is null)
-                    .Select(p => XdsResource.Create(MeshNames.OutboundCluster(p.Port, service.Hostname), new Envoy.Config.Endpoint.V3.ClusterLoadAssignment { ClusterName = MeshNames.OutboundCluster(p.Port, service.Hostname) })));
-            }
-        }
-
-        return FirstByName(assignments);
+            var endpoints = found.Resolution == MeshResolution.DnsLb ? HostEndpoints.None : workloads.MergedEndpointsOf(found);
+            return Outputs(found).Assignment(mesh, target, endpoints, oneLocality, view.Locality);
+        }).ToList());
     }
 
-    private ResourceSet SidecarClusters(MeshSnapshot mesh, ServiceScope scope, ProxyView view)
+    /// <summary>The outbound clusters, then the inbound ones of the view's ports and the fixed ones.</summary>
+    private ResourceSet SidecarClusters(List<XdsResource> outbound, ProxyView view)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var workloads = WorkloadIndex.Of(mesh);
-        var clusters = Services(scope).SelectMany(s => Outputs(s).Clusters(view.Kind, workloads.MergedEndpointsOf(s))).Where(c => names.Add(c.Name)).ToList();
+        var clusters = outbound;
         foreach (var port in view.Inbound)
         {
             clusters.Add(_inboundClusters.Get((port, view.InboundBindAddress), [], () =>
@@ -192,6 +232,7 @@ public sealed class ConfigGenerator
 
         var plan = PlanOf(mesh, scope);
         var routes = new Dictionary<string, RouteReference>(StringComparer.Ordinal);
+        var routing = new TcpRouting(mesh, _options.ClusterDomain, RouteScope.Of(view));
         foreach (var (key, contributions) in plan.Listeners.For(wildcard))
         {
             // istiod builds no listener to the proxy's own address: its own traffic never reaches one.
@@ -200,9 +241,13 @@ public sealed class ConfigGenerator
                 continue;
             }
 
-            var built = _outboundListeners.Get((scope.Key, wildcard, key.Bind, key.Port), contributions.Select(c => (object)c.Service).ToArray(), () =>
+            // Listeners no VirtualService TCP or TLS rule shapes are shared by every proxy of the scope and data plane.
+            var virtualServices = contributions.SelectMany(c => routing.For(c)).Distinct().ToList();
+            var routingKey = virtualServices.Count == 0 ? string.Empty : routing.ScopeKey;
+            var inputs = contributions.Select(c => (object)c.Service).Concat(virtualServices).Concat(routing.DestinationInputs(virtualServices)).ToArray();
+            var built = _outboundListeners.Get(new ListenerKey(scope.Key, wildcard, key.Bind, key.Port, view.Flavor, routingKey), inputs, () =>
             {
-                var listener = OutboundListenerBuilder.Build(key.Bind, key.Port, wildcard, contributions);
+                var listener = OutboundListenerBuilder.Build(key.Bind, key.Port, wildcard, contributions, routing);
                 return listener is null ? BuiltListener.None : new BuiltListener(Built(XdsResource.Create(listener.Listener.Name, listener.Listener)), listener.Routes);
             });
             if (built.Resource is null)
@@ -217,21 +262,7 @@ public sealed class ConfigGenerator
             }
         }
 
-        return (new ResourceSet(listeners), new ResourceSet(routes.Values.Select(route => Route(plan, route, view.Namespace))));
-    }
-
-    private XdsResource Route(ScopePlan plan, RouteReference route, string proxyNamespace)
-    {
-        if (route.Service is { } service)
-        {
-            return _routes.Get((route.Name, proxyNamespace), [service], () =>
-                Built(XdsResource.Create(route.Name, RouteBuilder.Sniffed(service, route.Port, proxyNamespace, _options.ClusterDomain))));
-        }
-
-        // Every service with an HTTP or sniffed port of this number has a virtual host, as in istiod.
-        var services = plan.Ports.ByPort[route.Port];
-        return _routes.Get((route.Name, proxyNamespace), services.Select(s => (object)s.Service).ToArray(), () =>
-            Built(XdsResource.Create(route.Name, RouteBuilder.Outbound(route.Port, services, proxyNamespace, _options.ClusterDomain))));
+        return (new ResourceSet(listeners), new ResourceSet(_routes.Build(mesh, plan.Ports, routes.Values, view)));
     }
 
     private XdsResource Built(XdsResource resource)
@@ -242,4 +273,11 @@ public sealed class ConfigGenerator
 
     /// <summary>What a scope's listeners and routes are planned from, made once per scope (and so per snapshot).</summary>
     private sealed record ScopePlan(PortIndex Ports, OutboundListenerPlan Listeners);
+
+    /// <summary>
+    /// An outbound listener's memo key: the service scope it is planned from, the proxy's wildcard,
+    /// address and port, the data plane (MOSN's TCP chains differ, see <see cref="TcpRouting"/>),
+    /// and <see cref="TcpRouting.ScopeKey"/> when VirtualService TCP or TLS rules shape it (empty otherwise).
+    /// </summary>
+    private readonly record struct ListenerKey(string Scope, string Wildcard, string Bind, int Port, ProxyFlavor Flavor, string Routing);
 }

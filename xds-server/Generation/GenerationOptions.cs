@@ -10,6 +10,10 @@ public sealed record GenerationOptions
     /// </summary>
     public bool EnableEdsForHeadlessServices { get; init; }
 
-    /// <summary>The Kubernetes cluster domain: a proxy's DNS domain is NAMESPACE.svc.CLUSTER_DOMAIN, which decides the short names its routes accept.</summary>
+    /// <summary>
+    /// The Kubernetes cluster domain: a proxy's DNS domain is NAMESPACE.svc.CLUSTER_DOMAIN, which
+    /// decides the short names its routes accept; it also completes short host names in Istio
+    /// objects (e.g. a DestinationRule's <c>host: reviews</c>).
+    /// </summary>
     public string ClusterDomain { get; init; } = "cluster.local";
 }

@@ -5,6 +5,7 @@ public sealed class GenerationStats
 {
     private long _views;
     private long _resources;
+    private long _virtualHosts;
 
     /// <summary>How many times a proxy view's config was generated.</summary>
     public long ViewsGenerated => Interlocked.Read(ref _views);
@@ -12,7 +13,15 @@ public sealed class GenerationStats
     /// <summary>How many Envoy resources were built and serialized (memoized ones are not counted again).</summary>
     public long ResourcesBuilt => Interlocked.Read(ref _resources);
 
+    /// <summary>
+    /// How many outbound HTTP virtual hosts were built (memoized ones are not counted again): a
+    /// change to one VirtualService rebuilds only those of its hosts.
+    /// </summary>
+    public long VirtualHostsBuilt => Interlocked.Read(ref _virtualHosts);
+
     internal void CountView() => Interlocked.Increment(ref _views);
 
     internal void CountResources(int count) => Interlocked.Add(ref _resources, count);
+
+    internal void CountVirtualHost() => Interlocked.Increment(ref _virtualHosts);
 }

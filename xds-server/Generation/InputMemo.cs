@@ -5,7 +5,8 @@ namespace ControlPlane.XdsServer.Generation;
 /// <summary>
 /// Remembers one output per key together with the inputs it was built from; the output is reused
 /// while the inputs are the same instances. Model objects are immutable and unchanged objects keep
-/// their identity across snapshots, so reference equality is exact and cheap.
+/// their identity across snapshots, so reference equality is exact and cheap. Strings compare by
+/// value (keys of small derived parts, such as a route's hash policy, can be passed as strings).
 /// </summary>
 internal sealed class InputMemo<TKey, TValue>
     where TKey : notnull
@@ -32,6 +33,18 @@ internal sealed class InputMemo<TKey, TValue>
         foreach (var key in _entries.Keys)
         {
             if (!live.Contains(key))
+            {
+                _entries.TryRemove(key, out _);
+            }
+        }
+    }
+
+    /// <summary>Forgets the keys <paramref name="live"/> refuses.</summary>
+    public void RetainWhere(Func<TKey, bool> live)
+    {
+        foreach (var key in _entries.Keys)
+        {
+            if (!live(key))
             {
                 _entries.TryRemove(key, out _);
             }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ControlPlane.XdsServer.Generation;
 
 /// <summary>Resource and filter names as Istio 1.10 spells them; Istio tooling and MOSN look for these.</summary>
@@ -36,7 +38,17 @@ public static class MeshNames
     public const string HttpInspectorListenerFilter = "envoy.filters.listener.http_inspector";
     public const string HttpProtocolOptions = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
 
-    public static string OutboundCluster(int port, string hostname) => $"outbound|{port}||{hostname}";
+    /// <summary>A service port's cluster: <c>outbound|PORT||HOST</c> (istiod's BuildSubsetKey without a subset).</summary>
+    public static string OutboundCluster(int port, string hostname) => OutboundSubsetCluster(port, null, hostname);
+
+    /// <summary>
+    /// The cluster of a DestinationRule subset, <c>outbound|PORT|SUBSET|HOST</c> (istiod's
+    /// BuildSubsetKey), or the port's own cluster when <paramref name="subset"/> is null or empty.
+    /// The one place cluster names are made: the clusters built from DestinationRules and the
+    /// routes and TCP chains of VirtualServices that name them must agree.
+    /// </summary>
+    public static string OutboundSubsetCluster(int port, string? subset, string hostname) =>
+        string.Create(CultureInfo.InvariantCulture, $"outbound|{port}|{subset}|{hostname}");
 
     public static string InboundCluster(int port) => $"inbound|{port}||";
 

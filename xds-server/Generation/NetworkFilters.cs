@@ -10,6 +10,28 @@ namespace ControlPlane.XdsServer.Generation;
 /// <summary>The network filters listeners are made of, under the names MOSN and Istio tools look for.</summary>
 public static class NetworkFilters
 {
+    /// <summary>
+    /// The CORS filter, which applies the routes' CORS policies (a VirtualService's corsPolicy);
+    /// listed in every sidecar HTTP connection manager, as istiod 1.10 does.
+    /// </summary>
+    public static HttpFilter Cors() => new()
+    {
+        Name = Routing.CorsTranslation.FilterName,
+        TypedConfig = Any.Pack(new Envoy.Extensions.Filters.Http.Cors.V3.Cors()),
+    };
+
+    /// <summary>
+    /// The HTTP fault filter, empty: each route that injects faults (a VirtualService's fault)
+    /// carries its own settings in typed_per_filter_config under this name. Listed in every sidecar
+    /// HTTP connection manager, as istiod 1.10 does; MOSN's converter turns it into its fault stream
+    /// filter, which reads the per-route settings.
+    /// </summary>
+    public static HttpFilter Fault() => new()
+    {
+        Name = Routing.FaultTranslation.FilterName,
+        TypedConfig = Any.Pack(new Envoy.Extensions.Filters.Http.Fault.V3.HTTPFault()),
+    };
+
     public static HttpFilter Router() => new()
     {
         Name = MeshNames.RouterFilter,
@@ -31,12 +53,17 @@ public static class NetworkFilters
         return manager;
     }
 
-    /// <summary>Istio's sidecar defaults: client addresses are not trusted, websockets pass, idle streams live on.</summary>
+    /// <summary>
+    /// Istio's sidecar defaults: client addresses are not trusted, websockets pass, idle streams live
+    /// on; HTTP filters CORS, fault and router, in istiod 1.10's order. (istiod also puts istio.alpn
+    /// first on outbound listeners: it sets the ALPN of upstream Istio mTLS connections, which this
+    /// control plane does not make, and only Istio's Envoy build knows it.)
+    /// </summary>
     private static HttpConnectionManager SidecarConnectionManager(string statPrefix) => new()
     {
         StatPrefix = statPrefix,
         CodecType = Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManager.Types.CodecType.Auto,
-        HttpFilters = { Router() },
+        HttpFilters = { Cors(), Fault(), Router() },
         UseRemoteAddress = false,
         NormalizePath = true,
         PathWithEscapedSlashesAction = Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManager.Types.PathWithEscapedSlashesAction.KeepUnchanged,
@@ -50,9 +77,11 @@ public static class NetworkFilters
         TypedConfig = Any.Pack(manager),
     };
 
-    public static Filter TcpProxy(string statPrefix, string cluster) => new()
+    public static Filter TcpProxy(string statPrefix, string cluster) => TcpProxy(new TcpProxy { StatPrefix = statPrefix, Cluster = cluster });
+
+    public static Filter TcpProxy(TcpProxy proxy) => new()
     {
         Name = MeshNames.TcpProxyFilter,
-        TypedConfig = Any.Pack(new TcpProxy { StatPrefix = statPrefix, Cluster = cluster }),
+        TypedConfig = Any.Pack(proxy),
     };
 }

@@ -4,6 +4,7 @@ using Envoy.Config.Core.V3;
 using Envoy.Config.Listener.V3;
 using Envoy.Extensions.Filters.Listener.HttpInspector.V3;
 using Envoy.Extensions.Filters.Listener.TlsInspector.V3;
+using ControlPlane.XdsServer.Generation.Routing;
 using Google.Protobuf.WellKnownTypes;
 
 namespace ControlPlane.XdsServer.Generation;
@@ -28,14 +29,15 @@ public static class OutboundListenerBuilder
     /// protocol. Null when nothing is left.
     /// </summary>
     /// <param name="wildcard">The proxy's wildcard address, 0.0.0.0 or ::.</param>
-    internal static OutboundListener? Build(string bind, int port, string wildcard, IReadOnlyList<ListenerContribution> contributions)
+    /// <param name="routing">The VirtualServices' TCP and TLS rules, which shape the TCP chains (see <see cref="TcpRouting"/>).</param>
+    internal static OutboundListener? Build(string bind, int port, string wildcard, IReadOnlyList<ListenerContribution> contributions, TcpRouting routing)
     {
         var name = MeshNames.Listener(bind, port);
         var chains = new List<FilterChain>();
         var routes = new List<RouteReference>();
         MeshProtocol? existing = null;
         var inspect = false;
-        var inspectTls = false;
+        var sni = false;
         foreach (var contribution in contributions)
         {
             var incoming = contribution.Protocol;
@@ -54,13 +56,14 @@ public static class OutboundListenerBuilder
                 }
             }
 
-            foreach (var (chain, route) in Chains(contribution, name, bind, port, wildcard))
+            var (contributed, needsSni) = Chains(contribution, name, bind, port, wildcard, routing);
+            sni |= needsSni;
+            foreach (var (chain, route) in contributed)
             {
                 // Chains with the same match as an earlier one would never be chosen: the first wins.
                 if (!chains.Any(c => Equals(c.FilterChainMatch, chain.FilterChainMatch)))
                 {
                     chains.Add(chain);
-                    inspectTls |= chain.FilterChainMatch?.ServerNames.Count > 0;
                     if (route is not null)
                     {
                         routes.Add(route);
@@ -87,9 +90,9 @@ public static class OutboundListenerBuilder
             TrafficDirection = TrafficDirection.Outbound,
         }.NotBound();
 
-        if (inspect || inspectTls)
+        if (inspect || sni)
         {
-            // The TLS inspector reads SNI; with HTTP too, so that the ALPN match on raw_buffer does not make Envoy add its own.
+            // SNI matches need the TLS inspector; so does an ALPN match on raw_buffer, lest Envoy add its own.
             listener.ListenerFilters.Add(new ListenerFilter { Name = MeshNames.TlsInspectorListenerFilter, TypedConfig = Any.Pack(new TlsInspector()) });
         }
 
@@ -117,14 +120,21 @@ public static class OutboundListenerBuilder
         return new OutboundListener(listener, routes.ToImmutableArray());
     }
 
-    /// <summary>The chains one service port brings, with the route each takes from RDS: a tcp_proxy for TCP, an HTTP connection manager for HTTP, both for a sniffed port.</summary>
-    private static List<(FilterChain Chain, RouteReference? Route)> Chains(ListenerContribution contribution, string name, string bind, int port, string wildcard)
+    /// <summary>
+    /// The chains one service port brings, with the route each takes from RDS: tcp_proxy chains for
+    /// TCP (as its VirtualServices' TCP or TLS rules shape them), an HTTP connection manager for
+    /// HTTP, both for a sniffed port; and whether a chain matches SNI.
+    /// </summary>
+    private static (List<(FilterChain Chain, RouteReference? Route)> Chains, bool Sni) Chains(
+        ListenerContribution contribution, string name, string bind, int port, string wildcard, TcpRouting routing)
     {
-        var cluster = MeshNames.OutboundCluster(port, contribution.Service.Hostname);
         var chains = new List<(FilterChain, RouteReference?)>();
+        var sni = false;
         if (contribution.Protocol is ListenerProtocol.Tcp or ListenerProtocol.Auto)
         {
-            chains.Add((new FilterChain { FilterChainMatch = TcpMatch(contribution, bind, wildcard), Filters = { NetworkFilters.TcpProxy(cluster, cluster) } }, null));
+            var (tcp, needsSni) = routing.Chains(contribution, bind, wildcard);
+            chains.AddRange(tcp.Select(chain => (chain, (RouteReference?)null)));
+            sni = needsSni;
         }
 
         if (contribution.Protocol is ListenerProtocol.Http or ListenerProtocol.Auto)
@@ -141,40 +151,7 @@ public static class OutboundListenerBuilder
             }, route));
         }
 
-        return chains;
-    }
-
-    /// <summary>
-    /// What a TCP chain matches (istiod's buildSidecarOutboundTLSFilterChainOpts and TCP chain
-    /// options, with no VirtualService): the service's CIDR as destination range; and for a TLS or
-    /// HTTPS port, when the listener cannot tell services apart by address (a CIDR, or a service
-    /// without one on the wildcard listener), the host name as SNI. Null when it matches everything.
-    /// </summary>
-    private static FilterChainMatch? TcpMatch(ListenerContribution contribution, string bind, string wildcard)
-    {
-        var match = new FilterChainMatch();
-        var service = contribution.Service;
-        var sniMatters = contribution.DestinationCidr is not null || ((service.Address ?? MeshNames.UnspecifiedAddress) == wildcard && bind == wildcard);
-        if (contribution.Port.Protocol is MeshProtocol.Tls or MeshProtocol.Https && sniMatters && service.Hostname != "*")
-        {
-            match.ServerNames.Add(service.Hostname);
-        }
-
-        if (contribution.DestinationCidr is { } cidr && Cidr(cidr) is { } range)
-        {
-            match.PrefixRanges.Add(range);
-        }
-
-        return match.ServerNames.Count == 0 && match.PrefixRanges.Count == 0 ? null : match;
-    }
-
-    /// <summary>istiod's ConvertAddressToCidr: ADDRESS/LEN (a bare address is /32); nothing for 0.0.0.0.</summary>
-    private static CidrRange? Cidr(string address)
-    {
-        var slash = address.IndexOf('/', StringComparison.Ordinal);
-        var prefix = slash < 0 ? address : address[..slash];
-        var length = slash < 0 ? 32u : uint.Parse(address[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        return prefix == MeshNames.UnspecifiedAddress ? null : new CidrRange { AddressPrefix = prefix, PrefixLen = length };
+        return (chains, sni);
     }
 
     private static bool IsSniffed(MeshProtocol protocol) => protocol == MeshProtocol.Unsupported;

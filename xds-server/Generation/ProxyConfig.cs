@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using ControlPlane.XdsServer.Generation.Traffic;
+
 namespace ControlPlane.XdsServer.Generation;
 
 /// <summary>Everything generated for one proxy view from one mesh snapshot. Shared by all proxies with that view.</summary>
@@ -23,7 +26,14 @@ public sealed class ProxyConfig
     public ResourceSet Routes { get; }
 
     /// <summary>What this view's proxies receive but will not do as configured (see <see cref="ConfigNotice"/>); none by default.</summary>
-    public System.Collections.Immutable.ImmutableArray<ConfigNotice> Notices { get; init; } = System.Collections.Immutable.ImmutableArray<ConfigNotice>.Empty;
+    public ImmutableArray<ConfigNotice> Notices { get; init; } = ImmutableArray<ConfigNotice>.Empty;
+
+    /// <summary>
+    /// What <see cref="Endpoints"/> was made of (one entry per EDS cluster), so that after an
+    /// endpoint-only change the endpoints are rebuilt without looking at clusters or
+    /// DestinationRules again.
+    /// </summary>
+    internal ImmutableArray<EdsTarget> EndpointTargets { get; init; } = ImmutableArray<EdsTarget>.Empty;
 
     public ResourceSet Of(string typeUrl) => typeUrl switch
     {

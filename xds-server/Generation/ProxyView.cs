@@ -14,13 +14,24 @@ namespace ControlPlane.XdsServer.Generation;
 /// gRPC, so that those views stay shared.
 /// </param>
 /// <param name="OwnEndpointAddress">
-/// The sidecar's first IP, only when it is an endpoint of a headless service's TCP or sniffed
-/// port: istiod builds no per-pod listener to the proxy's own address. Null otherwise, so that
+/// The sidecar's first IP, only when it is an endpoint of a headless service's (or NONE
+/// ServiceEntry's) TCP or sniffed port: istiod builds no per-pod listener to the proxy's own address. Null otherwise, so that
 /// every other proxy's view stays shared.
 /// </param>
 /// <param name="IpFamilies">
 /// The families of a sidecar's addresses: they choose its wildcard and loopback-side addresses and
 /// its inbound passthrough clusters. IPv4 for other kinds, whose config does not depend on it.
+/// </param>
+/// <param name="Locality">
+/// The proxy's locality, for DestinationRule locality load balancing (weights and failover
+/// priorities relative to it); null unless a DestinationRule of the mesh can make config depend on
+/// it (outlier detection or locality distribution), and always for MOSN, which reads neither, so
+/// that proxies of every locality share views otherwise.
+/// </param>
+/// <param name="SourceLabels">
+/// Those of the workload's labels (key and value) that some VirtualService's match names in its
+/// <c>sourceLabels</c>: istiod keeps only the rules whose sourceLabels the proxy's labels include,
+/// and no other label changes anything. Null (or empty) for every other proxy, so views stay shared.
 /// </param>
 public sealed record ProxyView(
     ProxyKind Kind,
@@ -28,8 +39,13 @@ public sealed record ProxyView(
     ImmutableArray<InboundPort> Inbound,
     ProxyFlavor Flavor = ProxyFlavor.Envoy,
     string? OwnEndpointAddress = null,
-    IpFamilies IpFamilies = IpFamilies.IPv4)
+    IpFamilies IpFamilies = IpFamilies.IPv4,
+    LocalityLabel? Locality = null,
+    ImmutableSortedDictionary<string, string>? SourceLabels = null)
 {
+    /// <summary><see cref="SourceLabels"/>, empty when null.</summary>
+    public ImmutableSortedDictionary<string, string> Labels => SourceLabels ?? ImmutableSortedDictionary<string, string>.Empty;
+
     /// <summary>
     /// The address listeners that take any destination listen on: 0.0.0.0 when the proxy has an
     /// IPv4 address, else :: (istiod's getActualWildcardAndLocalHost).
@@ -41,8 +57,8 @@ public sealed record ProxyView(
 
     public bool Equals(ProxyView? other) =>
         other is not null && Kind == other.Kind && Namespace == other.Namespace && Flavor == other.Flavor &&
-        OwnEndpointAddress == other.OwnEndpointAddress && IpFamilies == other.IpFamilies &&
-        Inbound.AsSpan().SequenceEqual(other.Inbound.AsSpan());
+        OwnEndpointAddress == other.OwnEndpointAddress && IpFamilies == other.IpFamilies && Locality == other.Locality &&
+        Inbound.AsSpan().SequenceEqual(other.Inbound.AsSpan()) && LabelsEqual(Labels, other.Labels);
 
     public override int GetHashCode()
     {
@@ -52,16 +68,26 @@ public sealed record ProxyView(
         hash.Add(Flavor);
         hash.Add(OwnEndpointAddress);
         hash.Add(IpFamilies);
+        hash.Add(Locality);
         foreach (var port in Inbound)
         {
             hash.Add(port);
         }
 
+        foreach (var (key, value) in Labels)
+        {
+            hash.Add(key);
+            hash.Add(value);
+        }
+
         return hash.ToHashCode();
     }
 
+    private static bool LabelsEqual(ImmutableSortedDictionary<string, string> a, ImmutableSortedDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && value == pair.Value);
+
     public override string ToString() =>
-        $"{Kind}/{Flavor}/{IpFamilies}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]{(OwnEndpointAddress is null ? "" : $"/{OwnEndpointAddress}")}";
+        $"{Kind}/{Flavor}/{IpFamilies}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]{(OwnEndpointAddress is null ? "" : $"/{OwnEndpointAddress}")}{(Locality is null ? "" : $"/@{Locality}")}{(Labels.IsEmpty ? "" : $"/{{{string.Join(',', Labels.Select(l => $"{l.Key}={l.Value}"))}}}")}";
 }
 
 /// <summary>A port the workload listens on, and the protocol its service declares for it.</summary>

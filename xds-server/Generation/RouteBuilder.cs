@@ -1,93 +1,19 @@
 using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation.Indexes;
+using ControlPlane.XdsServer.Generation.Routing;
 using Envoy.Config.Route.V3;
-using Envoy.Extensions.Retry.Host.PreviousHosts.V3;
 using Google.Protobuf.WellKnownTypes;
 
 namespace ControlPlane.XdsServer.Generation;
 
-/// <summary>Builds RDS resources: one route configuration per outbound HTTP port (and per sniffed service port), a virtual host per service.</summary>
+/// <summary>
+/// The building blocks of RDS resources: a service's domains, its default route, the allow_any
+/// catch-all. <see cref="Routing.OutboundRoutes"/> assembles them, with the VirtualServices' routes,
+/// into route configurations.
+/// </summary>
 public static class RouteBuilder
 {
-    /// <summary>Istio's default: retry what certainly did not reach the application, twice, on another host.</summary>
-    private const string DefaultRetryOn = "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes";
-
     private const string DefaultClusterDomain = "cluster.local";
-
-    /// <param name="services">
-    /// The service ports numbered <paramref name="port"/> that proxies see, in scope order. As in
-    /// istiod, a host name's last definition with the port stands for it, and gets a virtual host
-    /// when that port is HTTP or sniffed.
-    /// </param>
-    /// <param name="proxyNamespace">Short names (reviews, reviews.ns) resolve relative to the proxy's namespace.</param>
-    /// <param name="clusterDomain">The proxy's DNS domain is NAMESPACE.svc.CLUSTER_DOMAIN.</param>
-    public static RouteConfiguration Outbound(int port, IEnumerable<(HostService Service, MeshServicePort Port)> services, string proxyNamespace, string clusterDomain = DefaultClusterDomain)
-    {
-        var config = new RouteConfiguration
-        {
-            Name = MeshNames.OutboundRoute(port),
-            ValidateClusters = false,
-        };
-        config.VirtualHosts.AddRange(VirtualHosts(port, services, proxyNamespace, clusterDomain));
-        config.VirtualHosts.Add(AllowAny());
-        return config;
-    }
-
-    /// <summary>
-    /// The route of a sniffed port's listener bound to one address (<c>HOST:PORT</c>): only that
-    /// service's virtual host, and no catch-all, as istiod 1.10 builds it.
-    /// </summary>
-    public static RouteConfiguration Sniffed(HostService service, int port, string proxyNamespace, string clusterDomain = DefaultClusterDomain) => new()
-    {
-        Name = MeshNames.SniffedRoute(service.Hostname, port),
-        ValidateClusters = false,
-        VirtualHosts = { ServiceVirtualHost(service, port, Domains(service, port, proxyNamespace, clusterDomain).Domains) },
-    };
-
-    public static VirtualHost ServiceVirtualHost(HostService service, int port, IEnumerable<string> domains)
-    {
-        var host = new VirtualHost { Name = MeshNames.VirtualHost(service.Hostname, port), IncludeRequestAttemptCount = true };
-        host.Domains.AddRange(domains);
-        host.Routes.Add(DefaultRoute(MeshNames.OutboundCluster(port, service.Hostname)));
-        return host;
-    }
-
-    /// <summary>
-    /// A virtual host per service, in name order, each with the domains no earlier one took
-    /// (istiod's dedupeDomains: a short name that is also a service's full name stays that
-    /// service's); a virtual host left without domains, or with a name already used, is dropped.
-    /// </summary>
-    private static IEnumerable<VirtualHost> VirtualHosts(int port, IEnumerable<(HostService Service, MeshServicePort Port)> services, string proxyNamespace, string clusterDomain)
-    {
-        var byHost = new Dictionary<string, (HostService Service, MeshServicePort Port)>(StringComparer.Ordinal);
-        foreach (var entry in services)
-        {
-            byHost[entry.Service.Hostname] = entry;
-        }
-
-        var known = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var hostname in byHost.Keys)
-        {
-            known.Add(hostname);
-            known.Add(MeshNames.VirtualHost(hostname, port));
-        }
-
-        var taken = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (service, servicePort) in byHost.Values.OrderBy(e => MeshNames.VirtualHost(e.Service.Hostname, port), StringComparer.Ordinal))
-        {
-            if (servicePort.Protocol.ForListener() is not (ListenerProtocol.Http or ListenerProtocol.Auto))
-            {
-                continue;
-            }
-
-            var (domains, alternatives) = Domains(service, port, proxyNamespace, clusterDomain);
-            var kept = domains.Where(d => !(alternatives.Contains(d) && known.Contains(d)) && taken.Add(d)).ToList();
-            if (kept.Count > 0)
-            {
-                yield return ServiceVirtualHost(service, port, kept);
-            }
-        }
-    }
 
     /// <summary>
     /// Every name a client in <paramref name="proxyNamespace"/> may use for the service, with and
@@ -189,17 +115,18 @@ public static class RouteBuilder
             : (string.Join('.', host[..^shared]), string.Join('.', host[^shared..]));
     }
 
+    /// <summary>The route of a service no VirtualService claims: everything to <paramref name="cluster"/>, with Istio's default retries.</summary>
     public static Route DefaultRoute(string cluster) => new()
     {
         Name = "default",
-        Match = new RouteMatch { Prefix = "/" },
+        Match = RouteMatches.CatchAll(),
         Route_ = new RouteAction
         {
             Cluster = cluster,
             // No timeout: long-lived streams (gRPC, websockets) are the application's to end.
             Timeout = Duration.FromTimeSpan(TimeSpan.Zero),
             MaxStreamDuration = UnlimitedStreamDuration(),
-            RetryPolicy = DefaultRetryPolicy(),
+            RetryPolicy = RetryPolicies.Default(),
         },
     };
 
@@ -210,24 +137,8 @@ public static class RouteBuilder
         GrpcTimeoutHeaderMax = Duration.FromTimeSpan(TimeSpan.Zero),
     };
 
-    private static RetryPolicy DefaultRetryPolicy() => new()
-    {
-        RetryOn = DefaultRetryOn,
-        NumRetries = 2,
-        RetryHostPredicate =
-        {
-            new RetryPolicy.Types.RetryHostPredicate
-            {
-                Name = "envoy.retry_host_predicates.previous_hosts",
-                TypedConfig = Any.Pack(new PreviousHostsPredicate()),
-            },
-        },
-        HostSelectionRetryMaxAttempts = 5,
-        RetriableStatusCodes = { 503 },
-    };
-
     /// <summary>Istio's outboundTrafficPolicy ALLOW_ANY: unknown hosts pass through to where they were going.</summary>
-    private static VirtualHost AllowAny() => new()
+    public static VirtualHost AllowAny() => new()
     {
         Name = "allow_any",
         Domains = { "*" },
@@ -237,7 +148,7 @@ public static class RouteBuilder
             new Route
             {
                 Name = "allow_any",
-                Match = new RouteMatch { Prefix = "/" },
+                Match = RouteMatches.CatchAll(),
                 Route_ = new RouteAction
                 {
                     Cluster = MeshNames.PassthroughCluster,

@@ -140,7 +140,7 @@ public sealed class DestinationRuleIndex
     {
         private readonly Dictionary<string, List<MeshDestinationRule>> _byHost = new(StringComparer.Ordinal);
         private Dictionary<string, EffectiveDestinationRule> _merged = new(StringComparer.Ordinal);
-        private List<string> _hosts = new();
+        private List<string> _wildcards = new();
 
         public void Add(string host, MeshDestinationRule rule)
         {
@@ -155,11 +155,13 @@ public sealed class DestinationRuleIndex
         public void Seal()
         {
             _merged = _byHost.ToDictionary(pair => pair.Key, pair => Merged(pair.Key, pair.Value), StringComparer.Ordinal);
-            _hosts = _byHost.Keys.Order(Comparer<string>.Create(HostName.CompareSpecificity)).ToList();
+            _wildcards = _byHost.Keys.Where(HostName.IsWildcard).Order(Comparer<string>.Create(HostName.CompareSpecificity)).ToList();
         }
 
+        /// <summary>The exact host's rule (a dictionary lookup: generation asks once per service and proxy namespace), else the most specific wildcard's.</summary>
         public EffectiveDestinationRule? Find(string hostname) =>
-            HostName.MostSpecificMatch(hostname, _hosts) is { } match ? _merged[match] : null;
+            _merged.TryGetValue(hostname, out var exact) ? exact :
+            HostName.MostSpecificMatch(hostname, _wildcards) is { } match ? _merged[match] : null;
     }
 
     private sealed record Merge(EffectiveDestinationRule Result);

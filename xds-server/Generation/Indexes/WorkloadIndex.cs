@@ -160,7 +160,7 @@ public sealed class WorkloadIndex
             {
                 if (instance.IsIp && service.Ports.FirstOrDefault(p => p.Name == instance.ServicePortName) is { } port)
                 {
-                    extra.Add((instance.Address, new ProxyServiceInstance(service, port, instance.EndpointPort)));
+                    extra.Add((instance.Address, new ProxyServiceInstance(service, port, instance.EndpointPort, instance.Locality)));
                 }
             }
         }

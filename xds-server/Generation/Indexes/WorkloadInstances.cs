@@ -14,14 +14,11 @@ namespace ControlPlane.XdsServer.Generation.Indexes;
 /// </summary>
 public static class WorkloadInstances
 {
-    /// <summary>The pod label that gives a pod's locality (region/zone/subzone, or dots for slashes).</summary>
-    public const string LocalityLabel = "istio-locality";
-
     private const string UnixAddressPrefix = "unix://";
 
     /// <summary>istiod's GetLocalityLabelOrDefault on a pod's istio-locality label: dots stand for slashes unless it has slashes.</summary>
     public static string PodLocality(MeshPod pod) =>
-        pod.Labels.TryGetValue(LocalityLabel, out var label) && label.Length > 0
+        pod.Labels.TryGetValue(LocalityLabel.PodLabel, out var label) && label.Length > 0
             ? label.Contains('/', StringComparison.Ordinal) ? label : label.Replace('.', '/')
             : string.Empty;
 

@@ -121,7 +121,7 @@ public sealed class FieldReader
         return 0;
     }
 
-    /// <summary>A google.protobuf.Duration in its JSON form, e.g. "1.5s"; null when unset or invalid.</summary>
+    /// <summary>A google.protobuf.Duration in its JSON form ("1.5s") or as Go writes it ("100ms", "1h30m"), as Istio reads it; null when unset or invalid.</summary>
     public TimeSpan? Duration(string field)
     {
         var text = String(field);
@@ -135,7 +135,7 @@ public sealed class FieldReader
             return duration;
         }
 
-        Error(field, $"{SpecReader.Quote(text)} is not a duration (seconds with up to 9 decimals and an 's', e.g. \"1.5s\")");
+        Error(field, $"{SpecReader.Quote(text)} is not a duration (e.g. \"1.5s\", \"100ms\" or \"1h30m\")");
         return null;
     }
 

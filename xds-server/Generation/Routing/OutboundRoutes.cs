@@ -1,0 +1,214 @@
+using System.Collections.Immutable;
+using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Indexes;
+using Envoy.Config.Route.V3;
+
+namespace ControlPlane.XdsServer.Generation.Routing;
+
+/// <summary>
+/// The outbound route configurations of a sidecar, as istiod 1.10's
+/// buildSidecarOutboundHTTPRouteConfig builds them for the catch-all egress listener: for port P,
+/// every VirtualService the proxy sees (in istiod's order) claims the services on P its hosts name
+/// (exactly or by wildcard) when some of its rules apply to the proxy, and brings a virtual host for
+/// each of its hosts no service on P answers to (those land on port 80, as in istiod); every HTTP or
+/// sniffed service on P no VirtualService claimed gets its default route; a name or domain already
+/// taken is dropped; virtual hosts are sorted by name; "P" ends with allow_any, "HOST:P" (a sniffed
+/// port bound to one address) keeps only the virtual host answering to HOST:P.
+/// </summary>
+/// <remarks>
+/// Memoized in three layers, each by the identity of its inputs: a VirtualService's routes for a
+/// port and proxy scope (inputs: the resolved VirtualService and the hash policies the
+/// DestinationRules of its destinations give them, by value, so a rule change that keeps them
+/// rebuilds no route), a virtual host (its service or host name and its routes), a route configuration
+/// (its virtual hosts). A change to one VirtualService so rebuilds the routes and virtual hosts of
+/// its hosts, and re-serializes the route configurations holding them, nothing else.
+/// </remarks>
+internal sealed class OutboundRoutes
+{
+    /// <summary>Prefixes a service's host name in the memo key of its default route (VirtualServices are keyed "ns/name").</summary>
+    private const string DefaultSource = "default:";
+
+    private static readonly object NoRule = new();
+    private static readonly VirtualHost AllowAny = RouteBuilder.AllowAny();
+
+    private readonly GenerationStats _stats;
+    private readonly string _clusterDomain;
+    private readonly InputMemo<(string Source, int Port, string Scope), Route[]> _routes = new();
+    private readonly InputMemo<(string Name, string Scope), VirtualHost> _virtualHosts = new();
+    private readonly InputMemo<(string Name, string Scope), XdsResource> _configs = new();
+
+    public OutboundRoutes(GenerationStats stats, string clusterDomain)
+    {
+        _stats = stats;
+        _clusterDomain = clusterDomain;
+    }
+
+    /// <summary>The route configurations <paramref name="references"/> name, for a sidecar with <paramref name="view"/>.</summary>
+    public IEnumerable<XdsResource> Build(MeshSnapshot mesh, PortIndex ports, IEnumerable<RouteReference> references, ProxyView view)
+    {
+        var build = new Generation(this, mesh, ports, RouteScope.Of(view));
+        return references.Select(build.Config).ToList();
+    }
+
+    /// <summary>
+    /// Forgets memo entries of namespaces, route configurations, hosts and VirtualServices the mesh
+    /// no longer has, so that the memos do not grow as services and VirtualServices come and go.
+    /// </summary>
+    /// <param name="routeNames">The route configurations listeners may still ask for.</param>
+    public void Compact(MeshSnapshot mesh, IReadOnlySet<string> namespaces, IReadOnlySet<string> routeNames)
+    {
+        static string NamespaceOf(string scope) => scope[..scope.IndexOf('|', StringComparison.Ordinal)];
+        static string HostOf(string virtualHost) => virtualHost[..virtualHost.LastIndexOf(':')];
+        var virtualServices = VirtualServiceIndex.Of(mesh, _clusterDomain).All;
+        var services = ServiceIndex.Of(mesh).All;
+        var sources = services.Select(s => DefaultSource + s.Hostname)
+            .Concat(virtualServices.Select(vs => vs.Key.ToString()))
+            .ToHashSet(StringComparer.Ordinal);
+        var hosts = services.Select(s => s.Hostname)
+            .Concat(virtualServices.SelectMany(vs => vs.Spec.Hosts))
+            .ToHashSet(StringComparer.Ordinal);
+        _routes.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && sources.Contains(k.Source));
+        _virtualHosts.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && hosts.Contains(HostOf(k.Name)));
+        _configs.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && routeNames.Contains(k.Name));
+    }
+
+    /// <summary>One call's lookups, and the virtual hosts of each port, shared by the call's route configurations (istiod's vHostCache).</summary>
+    private sealed class Generation(OutboundRoutes owner, MeshSnapshot mesh, PortIndex ports, RouteScope scope)
+    {
+        private readonly VirtualServiceIndex _virtualServices = VirtualServiceIndex.Of(mesh, owner._clusterDomain);
+        private readonly Dictionary<int, List<VirtualHost>> _byPort = new();
+        private readonly Dictionary<string, object> _rules = new(StringComparer.Ordinal);
+
+        public XdsResource Config(RouteReference reference)
+        {
+            var hosts = VirtualHosts(reference.Port);
+            if (reference.Service is null)
+            {
+                var all = hosts.Append(AllowAny).ToList();
+                return owner._configs.Get((reference.Name, scope.Key), all.Cast<object>().ToArray(), () => Resource(reference.Name, all));
+            }
+
+            var own = hosts.Where(h => h.Domains.Contains(reference.Name)).ToList();
+            if (own.Count == 0)
+            {
+                own = hosts;
+            }
+
+            return owner._configs.Get((reference.Name, scope.Key), own.Cast<object>().ToArray(), () =>
+                Resource(reference.Name, scope.Flavor == ProxyFlavor.Mosn ? MosnRoutes.ForAddressBoundListener(own) : own));
+        }
+
+        private XdsResource Resource(string name, IEnumerable<VirtualHost> hosts)
+        {
+            owner._stats.CountResources(1);
+            return XdsResource.Create(name, new RouteConfiguration { Name = name, ValidateClusters = false, VirtualHosts = { hosts } });
+        }
+
+        private List<VirtualHost> VirtualHosts(int port)
+        {
+            if (_byPort.TryGetValue(port, out var cached))
+            {
+                return cached;
+            }
+
+            // As istiod's servicesByName, a host name's last definition with the port stands for it.
+            var entries = ports.ByPort.TryGetValue(port, out var list) ? list : [];
+            var byHost = new Dictionary<string, MeshServicePort>(StringComparer.Ordinal);
+            var services = new Dictionary<string, HostService>(StringComparer.Ordinal);
+            foreach (var (service, servicePort) in entries)
+            {
+                byHost[service.Hostname] = servicePort;
+                services[service.Hostname] = service;
+            }
+
+            var http = services.Values.Where(s => IsHttp(byHost[s.Hostname])).ToList();
+            var wrappers = new List<VirtualHostWrapper>();
+            var claimed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var vs in Candidates(port, http))
+            {
+                var (vsHosts, vsServices) = VirtualHostAssembly.Separate(vs, services);
+                var onPort = vsServices.Where(s => IsHttp(byHost[s.Hostname])).ToList();
+
+                // A VirtualService naming no HTTP service on this port has its virtual hosts on port 80.
+                if (onPort.Count == 0 && port != 80)
+                {
+                    continue;
+                }
+
+                var routes = VirtualServiceRoutes(vs, port);
+                if (routes.Length == 0)
+                {
+                    continue;
+                }
+
+                wrappers.Add(new VirtualHostWrapper(vsHosts, onPort, routes));
+                claimed.UnionWith(onPort.Select(s => s.Hostname));
+            }
+
+            foreach (var service in http.Where(s => !claimed.Contains(s.Hostname)))
+            {
+                wrappers.Add(new VirtualHostWrapper([], [service], DefaultRoutes(service, port)));
+            }
+
+            var result = VirtualHostAssembly.Assemble(port, scope.Namespace, owner._clusterDomain, wrappers, VirtualHost);
+            _byPort[port] = result;
+            return result;
+        }
+
+        /// <summary>The VirtualServices that may have virtual hosts on <paramref name="port"/>, in istiod's order.</summary>
+        private IEnumerable<ResolvedVirtualService> Candidates(int port, List<HostService> http)
+        {
+            var all = _virtualServices.ForSidecar(scope.Namespace);
+            if (port == 80)
+            {
+                return all;
+            }
+
+            var naming = http.SelectMany(s => _virtualServices.ForHost(scope.Namespace, s.Hostname)).ToHashSet();
+            return naming.Count == 0 ? [] : all.Where(naming.Contains);
+        }
+
+        private VirtualHost VirtualHost(string name, List<string> domains, object source, Route[] routes) =>
+            owner._virtualHosts.Get((name, scope.Key), [source, routes], () =>
+            {
+                owner._stats.CountVirtualHost();
+                var host = new VirtualHost { Name = name, Domains = { domains }, Routes = { routes }, IncludeRequestAttemptCount = true };
+                return scope.Flavor == ProxyFlavor.Mosn ? MosnRoutes.Adapt(host) : host;
+            });
+
+        private Route[] VirtualServiceRoutes(ResolvedVirtualService vs, int port)
+        {
+            // DestinationRules shape routes only by their hash policies: a rule change that keeps those rebuilds no route.
+            var inputs = new List<object> { vs };
+            inputs.AddRange(HttpRouteTranslator.Destinations(vs).Select(d => (object?)HashPolicies.ForDestination(Rule(d.Host) as EffectiveDestinationRule, d) ?? NoRule));
+            return owner._routes.Get((vs.Key.ToString(), port, scope.Key), inputs.ToArray(), () =>
+                HttpRouteTranslator.Translate(vs, port, scope, host => Rule(host) as EffectiveDestinationRule).ToArray());
+        }
+
+        private Route[] DefaultRoutes(HostService service, int port)
+        {
+            var rule = Rule(service.Hostname) as EffectiveDestinationRule;
+            var hash = (object?)HashPolicies.ForService(rule, port) ?? NoRule;
+            return owner._routes.Get((DefaultSource + service.Hostname, port, scope.Key), [service, hash], () =>
+                [HttpRouteTranslator.Default(service.Hostname, port, rule)]);
+        }
+
+        /// <summary>
+        /// The DestinationRule the proxy applies to <paramref name="host"/> (istiod's SidecarScope
+        /// keeps one per service it sees, none for other hosts), or <see cref="NoRule"/>.
+        /// </summary>
+        private object Rule(string host)
+        {
+            if (!_rules.TryGetValue(host, out var rule))
+            {
+                var service = ServiceIndex.Of(mesh, owner._clusterDomain).Find(host, scope.Namespace);
+                rule = service is null ? NoRule : DestinationRuleIndex.Of(mesh, owner._clusterDomain).For(scope.Namespace, host, service.Namespace) ?? NoRule;
+                _rules[host] = rule;
+            }
+
+            return rule;
+        }
+
+        private static bool IsHttp(MeshServicePort port) => port.Protocol.ForListener() is ListenerProtocol.Http or ListenerProtocol.Auto;
+    }
+}

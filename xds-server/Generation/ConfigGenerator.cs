@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Ejection;
 using ControlPlane.XdsServer.Generation.Indexes;
 using ControlPlane.XdsServer.Generation.Routing;
 using ControlPlane.XdsServer.Generation.Traffic;
@@ -83,7 +84,7 @@ public sealed class ConfigGenerator
                     new ResourceSet(outbound),
                     endpoints,
                     FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcListeners)),
-                    FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcRoutes))) { EndpointTargets = targets };
+                    FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcRoutes).Select(r => InterfaceRouteConfigs.With(r, InterfaceOutlierIndex.Of(mesh, _options.ClusterDomain))))) { EndpointTargets = targets };
             default:
                 // Gateways get listeners and routes from Gateway resources, which are not translated yet.
                 return new ProxyConfig(mesh.Version, SidecarClusters(outbound, view), endpoints, ResourceSet.Empty, ResourceSet.Empty) { EndpointTargets = targets };
@@ -147,6 +148,7 @@ public sealed class ConfigGenerator
     {
         var rules = view.Kind == ProxyKind.Grpc || mesh.DestinationRules.IsEmpty ? null : DestinationRuleIndex.Of(mesh, _options.ClusterDomain);
         var workloads = WorkloadIndex.Of(mesh);
+        var interfaces = InterfaceOutlierIndex.Of(mesh, _options.ClusterDomain);
         var names = new HashSet<string>(StringComparer.Ordinal);
         var clusters = new List<XdsResource>();
         var targets = ImmutableArray.CreateBuilder<EdsTarget>();
@@ -155,7 +157,7 @@ public sealed class ConfigGenerator
             var rule = rules?.For(view.Namespace, service.Hostname, service.Namespace);
             // Proxyless gRPC gets EDS clusters only, which carry no endpoints.
             var endpoints = view.Kind == ProxyKind.Grpc ? HostEndpoints.None : workloads.MergedEndpointsOf(service);
-            var built = Outputs(service).Clusters(view.Kind, rule, view.Locality, endpoints);
+            var built = InterfaceClusters.With(Outputs(service).Clusters(view.Kind, rule, view.Locality, endpoints), interfaces);
             var added = new HashSet<string>(StringComparer.Ordinal);
             foreach (var cluster in built.Clusters)
             {

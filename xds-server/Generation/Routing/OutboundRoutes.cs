@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Ejection;
 using ControlPlane.XdsServer.Generation.Indexes;
 using Envoy.Config.Route.V3;
 
@@ -34,6 +35,7 @@ internal sealed class OutboundRoutes
     private readonly GenerationStats _stats;
     private readonly string _clusterDomain;
     private readonly InputMemo<(string Source, int Port, string Scope), Route[]> _routes = new();
+    private readonly InputMemo<(string Source, int Port, string Scope), Route[]> _interfaceRoutes = new();
     private readonly InputMemo<(string Name, string Scope), VirtualHost> _virtualHosts = new();
     private readonly InputMemo<(string Name, string Scope), XdsResource> _configs = new();
 
@@ -68,6 +70,7 @@ internal sealed class OutboundRoutes
             .Concat(virtualServices.SelectMany(vs => vs.Spec.Hosts))
             .ToHashSet(StringComparer.Ordinal);
         _routes.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && sources.Contains(k.Source));
+        _interfaceRoutes.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && sources.Contains(k.Source));
         _virtualHosts.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && hosts.Contains(HostOf(k.Name)));
         _configs.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && routeNames.Contains(k.Name));
     }
@@ -76,6 +79,7 @@ internal sealed class OutboundRoutes
     private sealed class Generation(OutboundRoutes owner, MeshSnapshot mesh, PortIndex ports, RouteScope scope)
     {
         private readonly VirtualServiceIndex _virtualServices = VirtualServiceIndex.Of(mesh, owner._clusterDomain);
+        private readonly InterfaceOutlierIndex _interfaces = InterfaceOutlierIndex.Of(mesh, owner._clusterDomain);
         private readonly Dictionary<int, List<VirtualHost>> _byPort = new();
         private readonly Dictionary<string, object> _rules = new(StringComparer.Ordinal);
 
@@ -181,16 +185,31 @@ internal sealed class OutboundRoutes
             // DestinationRules shape routes only by their hash policies: a rule change that keeps those rebuilds no route.
             var inputs = new List<object> { vs };
             inputs.AddRange(HttpRouteTranslator.Destinations(vs).Select(d => (object?)HashPolicies.ForDestination(Rule(d.Host) as EffectiveDestinationRule, d) ?? NoRule));
-            return owner._routes.Get((vs.Key.ToString(), port, scope.Key), inputs.ToArray(), () =>
-                HttpRouteTranslator.Translate(vs, port, scope, host => Rule(host) as EffectiveDestinationRule).ToArray());
+            var key = (vs.Key.ToString(), port, scope.Key);
+            return WithInterfaces(key, owner._routes.Get(key, inputs.ToArray(), () =>
+                HttpRouteTranslator.Translate(vs, port, scope, host => Rule(host) as EffectiveDestinationRule).ToArray()));
         }
 
         private Route[] DefaultRoutes(HostService service, int port)
         {
             var rule = Rule(service.Hostname) as EffectiveDestinationRule;
             var hash = (object?)HashPolicies.ForService(rule, port) ?? NoRule;
-            return owner._routes.Get((DefaultSource + service.Hostname, port, scope.Key), [service, hash], () =>
-                [HttpRouteTranslator.Default(service.Hostname, port, rule)]);
+            var key = (DefaultSource + service.Hostname, port, scope.Key);
+            return WithInterfaces(key, owner._routes.Get(key, [service, hash], () =>
+                [HttpRouteTranslator.Default(service.Hostname, port, rule)]));
+        }
+
+        /// <summary>
+        /// <paramref name="routes"/> with the interface routes of the InterfaceOutlierDetections of the
+        /// hosts they send to (see <see cref="InterfaceRoutes"/>), memoized by the routes and those
+        /// policies: a change to one such object rebuilds only the routes to its host.
+        /// </summary>
+        private Route[] WithInterfaces((string Source, int Port, string Scope) key, Route[] routes)
+        {
+            var policies = InterfaceRoutes.PoliciesOf(routes, _interfaces);
+            return policies.Count == 0
+                ? routes
+                : owner._interfaceRoutes.Get(key, [routes, .. policies], () => InterfaceRoutes.Expand(routes, _interfaces, RouteMatches.Translate).ToArray());
         }
 
         /// <summary>

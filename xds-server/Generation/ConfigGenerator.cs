@@ -37,6 +37,7 @@ public sealed class ConfigGenerator
     private readonly InputMemo<ListenerKey, BuiltListener> _outboundListeners = new();
     private readonly InputMemo<(string Shape, IpFamilies Families), XdsResource> _inboundListeners = new();
     private readonly InputMemo<(InboundPort Port, string Bind), XdsResource> _inboundClusters = new();
+    private readonly ResourceSetInterner _sets = new();
 
     /// <param name="options">Settings for every proxy; the defaults are istiod 1.10's.</param>
     public ConfigGenerator(GenerationOptions? options = null)
@@ -81,7 +82,7 @@ public sealed class ConfigGenerator
             case ProxyKind.Grpc:
                 return new ProxyConfig(
                     mesh.Version,
-                    new ResourceSet(outbound),
+                    _sets.Intern(outbound),
                     endpoints,
                     FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcListeners)),
                     FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcRoutes).Select(r => InterfaceRouteConfigs.With(r, InterfaceOutlierIndex.Of(mesh, _options.ClusterDomain))))) { EndpointTargets = targets };
@@ -126,10 +127,10 @@ public sealed class ConfigGenerator
     private static IEnumerable<HostService> Services(ServiceScope scope) => scope.Services;
 
     /// <summary>The resources of each name the first service yields, as istiod keeps the first of clusters with one name.</summary>
-    private static ResourceSet FirstByName(IEnumerable<XdsResource> resources)
+    private ResourceSet FirstByName(IEnumerable<XdsResource> resources)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        return new ResourceSet(resources.Where(r => names.Add(r.Name)).ToList());
+        return _sets.Intern(resources.Where(r => names.Add(r.Name)).ToList());
     }
 
     private ServiceOutputs Outputs(HostService service) =>
@@ -186,7 +187,7 @@ public sealed class ConfigGenerator
         var oneLocality = view.Flavor == ProxyFlavor.Mosn;
         var index = ServiceIndex.Of(mesh);
         var workloads = WorkloadIndex.Of(mesh);
-        return new ResourceSet(targets.Select(target =>
+        return _sets.Intern(targets.Select(target =>
         {
             var found = index.Find(target.Service.Hostname, scope) ?? target.Service;
             // DNS services' endpoints are resolved by the proxy, never sent over EDS (istiod keeps none for them).
@@ -221,7 +222,7 @@ public sealed class ConfigGenerator
             }
         }
 
-        return new ResourceSet(clusters);
+        return _sets.Intern(clusters);
     }
 
     private (ResourceSet Listeners, ResourceSet Routes) SidecarListenersAndRoutes(MeshSnapshot mesh, ServiceScope scope, ProxyView view)
@@ -264,7 +265,7 @@ public sealed class ConfigGenerator
             }
         }
 
-        return (new ResourceSet(listeners), new ResourceSet(_routes.Build(mesh, plan.Ports, routes.Values, view)));
+        return (_sets.Intern(listeners), _sets.Intern(_routes.Build(mesh, plan.Ports, routes.Values, view).ToList()));
     }
 
     private XdsResource Built(XdsResource resource)

@@ -15,7 +15,9 @@ namespace ControlPlane.XdsServer.Generation.Ejection;
 /// 1.10 translates a DestinationRule's (<see cref="OutlierDetectionTranslation"/>, an unset algorithm
 /// off) plus Envoy's failure-percentage fields. An EDS copy reads an assignment of its own name, with
 /// the same endpoints (its <see cref="EdsTarget"/> is the original's, renamed): MOSN asks EDS for
-/// cluster names, whatever service_name says. Memoized by the clusters' and policies' identity.
+/// cluster names, whatever service_name says. Memoized by the clusters' and policies' identity; an
+/// interface cluster whose outlier settings did not change keeps its instance when its policy changes
+/// (a new match, another interface), so such an edit changes routes only.
 /// </summary>
 internal static class InterfaceClusters
 {
@@ -35,10 +37,14 @@ internal static class InterfaceClusters
             return clusters;
         }
 
-        if (Memo.TryGetValue(clusters, out var cached) && cached.Policies.AsSpan().SequenceEqual(policies.AsSpan()))
+        var found = Memo.TryGetValue(clusters, out var cached);
+        if (found && cached!.Policies.AsSpan().SequenceEqual(policies.AsSpan()))
         {
             return cached.Result;
         }
+
+        var earlier = found ? cached!.Built : ImmutableDictionary<string, BuiltInterface>.Empty;
+        var built = ImmutableDictionary.CreateBuilder<string, BuiltInterface>(StringComparer.Ordinal);
 
         var output = ImmutableArray.CreateBuilder<XdsResource>();
         var targets = clusters.EdsTargets.ToList();
@@ -55,7 +61,11 @@ internal static class InterfaceClusters
             foreach (var iface in policy.Interfaces)
             {
                 var name = ClusterNames.Interface(resource.Name, iface.Name);
-                output.Add(XdsResource.Create(name, Build(resource.Body.Unpack<Cluster>(), name, iface.OutlierDetection)));
+                var copy = earlier.TryGetValue(name, out var before) && before.Settings == iface.OutlierDetection
+                    ? before
+                    : new BuiltInterface(iface.OutlierDetection, XdsResource.Create(name, Build(resource.Body.Unpack<Cluster>(), name, iface.OutlierDetection)));
+                built[name] = copy;
+                output.Add(copy.Resource);
                 if (target is not null)
                 {
                     targets.Add(target with { ClusterName = name });
@@ -64,7 +74,7 @@ internal static class InterfaceClusters
         }
 
         var result = new ServiceClusters(output.ToImmutable(), [.. targets]);
-        Memo.AddOrUpdate(clusters, new Entry(policies, result));
+        Memo.AddOrUpdate(clusters, new Entry(policies, result, built.ToImmutable()));
         return result;
     }
 
@@ -103,5 +113,8 @@ internal static class InterfaceClusters
         return copy;
     }
 
-    private sealed record Entry(ImmutableArray<InterfacePolicy?> Policies, ServiceClusters Result);
+    private sealed record Entry(ImmutableArray<InterfacePolicy?> Policies, ServiceClusters Result, ImmutableDictionary<string, BuiltInterface> Built);
+
+    /// <summary>An interface cluster and the settings it was built with (value equality).</summary>
+    private sealed record BuiltInterface(InterfaceOutlierSettings Settings, XdsResource Resource);
 }

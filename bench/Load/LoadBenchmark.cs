@@ -137,6 +137,11 @@ internal sealed class LoadBenchmark
 
         await ScenarioRunner.WaitQuietAsync(pid, TimeSpan.FromSeconds(60));
         var connectedRss = ProcStat.RssBytes(pid) ?? 0;
+        if (_options.Hold > TimeSpan.Zero)
+        {
+            AnsiConsole.MarkupLine($"Holding {proxies.Count} idle proxies for {_options.Hold.TotalSeconds:0} s; xds-server pid [bold]{pid}[/]");
+            await Task.Delay(_options.Hold);
+        }
 
         for (var round = 0; round < _options.Rounds && Runs("eds"); round++)
         {

@@ -17,6 +17,7 @@ internal static class LoadCommand
         var reconnects = new Option<int>("--reconnect-rounds") { Description = "Rounds of the reconnect storm.", DefaultValueFactory = _ => 2 };
         var deadline = new Option<double>("--deadline") { Description = "Longest a scenario round waits for the proxies, seconds.", DefaultValueFactory = _ => 120 };
         var idle = new Option<double>("--idle") { Description = "A round ends early when nothing arrived and the server was idle this long, seconds.", DefaultValueFactory = _ => 3 };
+        var hold = new Option<double>("--hold") { Description = "After the connect storm, keep all proxies connected and idle this long before the next scenario, seconds (to attach dotnet-counters, dotnet-gcdump or dotnet-dump to the server; its pid is printed).", DefaultValueFactory = _ => 0 };
         var json = new Option<string?>("--json") { Description = "Write the figures as JSON here (keys eds_p99_ms, full_p99_ms, rss_mb, per_proxy_kb, floor_ratio, and detail)." };
         var plot = new Option<string?>("--plot") { Description = "Draw convergence over the N proxies as a PNG here." };
         var server = new Option<string?>("--server") { Description = "xds-server.dll to run (default: the one built with this benchmark)." };
@@ -45,7 +46,7 @@ internal static class LoadCommand
             "Load benchmark of the xds-server: a generated mesh, N simulated Envoy sidecars over real gRPC, the scenarios of issue 10, and the fan-out floor. " +
             "Without --services this program runs the BenchmarkDotNet micro-benchmarks (--filter).")
         {
-            services, endpoints, proxies, namespaces, deltaShare, istioShare, rounds, reconnects, deadline, idle, json, plot, server, workDir, scenarios, logLevel, serverArgs,
+            services, endpoints, proxies, namespaces, deltaShare, istioShare, rounds, reconnects, deadline, idle, hold, json, plot, server, workDir, scenarios, logLevel, serverArgs,
         };
         root.SetAction(async (parse, _) => await new LoadBenchmark(new LoadOptions
         {
@@ -59,6 +60,7 @@ internal static class LoadCommand
             ReconnectRounds = Math.Max(0, parse.GetValue(reconnects)),
             Deadline = TimeSpan.FromSeconds(parse.GetValue(deadline)),
             IdleWindow = TimeSpan.FromSeconds(parse.GetValue(idle)),
+            Hold = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(hold))),
             JsonPath = parse.GetValue(json),
             PlotPath = parse.GetValue(plot),
             ServerPath = parse.GetValue(server),

@@ -30,6 +30,9 @@ internal sealed record LoadOptions
     /// <summary>A round ends early when no response arrived and the server was idle this long.</summary>
     public TimeSpan IdleWindow { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long the proxies stay connected and idle after the connect storm (and after the idle RSS is read) before the next scenario; zero: none.</summary>
+    public TimeSpan Hold { get; init; } = TimeSpan.Zero;
+
     public string? JsonPath { get; init; }
 
     public string? PlotPath { get; init; }

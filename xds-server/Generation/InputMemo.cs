@@ -6,7 +6,8 @@ namespace ControlPlane.XdsServer.Generation;
 /// Remembers one output per key together with the inputs it was built from; the output is reused
 /// while the inputs are the same instances. Model objects are immutable and unchanged objects keep
 /// their identity across snapshots, so reference equality is exact and cheap. Strings compare by
-/// value (keys of small derived parts, such as a route's hash policy, can be passed as strings).
+/// value, and protobuf messages by value (derived parts, such as a route's hash policy, are built
+/// afresh on every lookup).
 /// </summary>
 internal sealed class InputMemo<TKey, TValue>
     where TKey : notnull
@@ -60,7 +61,7 @@ internal sealed class InputMemo<TKey, TValue>
 
         for (var i = 0; i < a.Length; i++)
         {
-            if (!ReferenceEquals(a[i], b[i]) && !(a[i] is string sa && b[i] is string sb && sa == sb))
+            if (!ReferenceEquals(a[i], b[i]) && !(a[i] is string sa && b[i] is string sb && sa == sb) && !(a[i] is Google.Protobuf.IMessage && a[i].Equals(b[i])))
             {
                 return false;
             }

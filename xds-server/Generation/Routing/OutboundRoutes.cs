@@ -18,11 +18,19 @@ namespace ControlPlane.XdsServer.Generation.Routing;
 /// </summary>
 /// <remarks>
 /// Memoized in three layers, each by the identity of its inputs: a VirtualService's routes for a
-/// port and proxy scope (inputs: the resolved VirtualService and the hash policies the
-/// DestinationRules of its destinations give them, by value, so a rule change that keeps them
-/// rebuilds no route), a virtual host (its service or host name and its routes), a route configuration
-/// (its virtual hosts). A change to one VirtualService so rebuilds the routes and virtual hosts of
-/// its hosts, and re-serializes the route configurations holding them, nothing else.
+/// port (inputs: the resolved VirtualService and the hash policies the DestinationRules of its
+/// destinations give them, by value, so a rule change that keeps them rebuilds no route), a virtual
+/// host (its service or host name and its routes), a route configuration (its virtual hosts); routes
+/// to a host with an InterfaceOutlierDetection are expanded with its interface routes in between, keyed
+/// as the routes and memoized by them and the policies (see <see cref="InterfaceRoutes"/>). A
+/// change to one VirtualService so rebuilds the routes and virtual hosts of its hosts, and
+/// re-serializes the route configurations holding them, nothing else.
+/// Routes and virtual hosts are keyed by what they depend on, not by the proxy's scope: routes by
+/// which of the VirtualService's matches select the proxy (sourceLabels, sourceNamespace) and by
+/// their hash policies, virtual hosts by their domains (a service's short names exist only for
+/// proxies in its namespace) and data plane. Proxies of every namespace so share one instance of
+/// each, rather than one per namespace (at 50 namespaces and 1,000 services, 50,000 virtual hosts
+/// instead of about 2,000); route configurations still differ per namespace, by their virtual hosts.
 /// </remarks>
 internal sealed class OutboundRoutes
 {
@@ -34,9 +42,9 @@ internal sealed class OutboundRoutes
 
     private readonly GenerationStats _stats;
     private readonly string _clusterDomain;
-    private readonly InputMemo<(string Source, int Port, string Scope), Route[]> _routes = new();
-    private readonly InputMemo<(string Source, int Port, string Scope), Route[]> _interfaceRoutes = new();
-    private readonly InputMemo<(string Name, string Scope), VirtualHost> _virtualHosts = new();
+    private readonly InputMemo<(string Source, int Port, string Variant), Route[]> _routes = new();
+    private readonly InputMemo<(string Source, int Port, string Variant), Route[]> _interfaceRoutes = new();
+    private readonly InputMemo<(string Name, string Variant), VirtualHost> _virtualHosts = new();
     private readonly InputMemo<(string Name, string Scope), XdsResource> _configs = new();
 
     public OutboundRoutes(GenerationStats stats, string clusterDomain)
@@ -69,9 +77,9 @@ internal sealed class OutboundRoutes
         var hosts = services.Select(s => s.Hostname)
             .Concat(virtualServices.SelectMany(vs => vs.Spec.Hosts))
             .ToHashSet(StringComparer.Ordinal);
-        _routes.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && sources.Contains(k.Source));
-        _interfaceRoutes.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && sources.Contains(k.Source));
-        _virtualHosts.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && hosts.Contains(HostOf(k.Name)));
+        _routes.RetainWhere(k => sources.Contains(k.Source));
+        _interfaceRoutes.RetainWhere(k => sources.Contains(k.Source));
+        _virtualHosts.RetainWhere(k => hosts.Contains(HostOf(k.Name)));
         _configs.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && routeNames.Contains(k.Name));
     }
 
@@ -82,6 +90,9 @@ internal sealed class OutboundRoutes
         private readonly InterfaceOutlierIndex _interfaces = InterfaceOutlierIndex.Of(mesh, owner._clusterDomain);
         private readonly Dictionary<int, List<VirtualHost>> _byPort = new();
         private readonly Dictionary<string, object> _rules = new(StringComparer.Ordinal);
+
+        // The memo key of each route array this call used, so a virtual host is keyed by its routes' variant too.
+        private readonly Dictionary<Route[], string> _routeKeys = new(ReferenceEqualityComparer.Instance);
 
         public XdsResource Config(RouteReference reference)
         {
@@ -173,7 +184,7 @@ internal sealed class OutboundRoutes
         }
 
         private VirtualHost VirtualHost(string name, List<string> domains, object source, Route[] routes) =>
-            owner._virtualHosts.Get((name, scope.Key), [source, routes], () =>
+            owner._virtualHosts.Get((name, $"{scope.Flavor}|{string.Join(',', domains)}|{_routeKeys.GetValueOrDefault(routes)}"), [source, routes], () =>
             {
                 owner._stats.CountVirtualHost();
                 var host = new VirtualHost { Name = name, Domains = { domains }, Routes = { routes }, IncludeRequestAttemptCount = true };
@@ -185,26 +196,30 @@ internal sealed class OutboundRoutes
             // DestinationRules shape routes only by their hash policies: a rule change that keeps those rebuilds no route.
             var inputs = new List<object> { vs };
             inputs.AddRange(HttpRouteTranslator.Destinations(vs).Select(d => (object?)HashPolicies.ForDestination(Rule(d.Host) as EffectiveDestinationRule, d) ?? NoRule));
-            var key = (vs.Key.ToString(), port, scope.Key);
-            return WithInterfaces(key, owner._routes.Get(key, inputs.ToArray(), () =>
+            var key = (vs.Key.ToString(), port, $"{scope.Selections(vs)}|{string.Join(';', inputs.Skip(1).Select(h => h == NoRule ? string.Empty : h.ToString()))}");
+            var routes = WithInterfaces(key, owner._routes.Get(key, inputs.ToArray(), () =>
                 HttpRouteTranslator.Translate(vs, port, scope, host => Rule(host) as EffectiveDestinationRule).ToArray()));
+            _routeKeys[routes] = $"{key.Item1}|{key.Item3}";
+            return routes;
         }
 
         private Route[] DefaultRoutes(HostService service, int port)
         {
             var rule = Rule(service.Hostname) as EffectiveDestinationRule;
             var hash = (object?)HashPolicies.ForService(rule, port) ?? NoRule;
-            var key = (DefaultSource + service.Hostname, port, scope.Key);
-            return WithInterfaces(key, owner._routes.Get(key, [service, hash], () =>
-                [HttpRouteTranslator.Default(service.Hostname, port, rule)]));
+            var key = (DefaultSource + service.Hostname, port, hash == NoRule ? string.Empty : hash.ToString()!);
+            var routes = WithInterfaces(key, owner._routes.Get(key, [service, hash], () => [HttpRouteTranslator.Default(service.Hostname, port, rule)]));
+            _routeKeys[routes] = $"{key.Item1}|{key.Item3}";
+            return routes;
         }
 
         /// <summary>
         /// <paramref name="routes"/> with the interface routes of the InterfaceOutlierDetections of the
-        /// hosts they send to (see <see cref="InterfaceRoutes"/>), memoized by the routes and those
-        /// policies: a change to one such object rebuilds only the routes to its host.
+        /// hosts they send to (see <see cref="InterfaceRoutes"/>), memoized under the routes' own key by
+        /// the routes and those policies (which are the same for every proxy): a change to one such
+        /// object rebuilds only the routes to its host.
         /// </summary>
-        private Route[] WithInterfaces((string Source, int Port, string Scope) key, Route[] routes)
+        private Route[] WithInterfaces((string Source, int Port, string Variant) key, Route[] routes)
         {
             var policies = InterfaceRoutes.PoliciesOf(routes, _interfaces);
             return policies.Count == 0

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ControlPlane.Mesh.Model.Istio;
+using ControlPlane.XdsServer.Generation.Indexes;
 
 namespace ControlPlane.XdsServer.Generation.Routing;
 
@@ -21,6 +22,25 @@ public sealed record RouteScope(string Namespace, ImmutableSortedDictionary<stri
 
     /// <summary>A key naming this scope in memo keys: namespace, labels and flavor.</summary>
     public string Key { get; } = $"{Namespace}|{string.Join(',', Labels.Select(l => $"{l.Key}={l.Value}"))}|{Flavor}";
+
+    /// <summary>
+    /// Which of <paramref name="vs"/>'s HTTP matches select this scope, one character per match in
+    /// order ('1' selects, '0' does not): with the port, all a VirtualService's routes depend on of
+    /// the proxy, so proxies agreeing on it share routes.
+    /// </summary>
+    public string Selections(ResolvedVirtualService vs)
+    {
+        var selections = new System.Text.StringBuilder();
+        foreach (var rule in vs.Spec.Http)
+        {
+            foreach (var match in rule.Match)
+            {
+                selections.Append(Selects(match) ? '1' : '0');
+            }
+        }
+
+        return selections.ToString();
+    }
 
     /// <summary>
     /// istiod's sourceMatchHTTP: a match naming gateways applies to sidecars when one of them is

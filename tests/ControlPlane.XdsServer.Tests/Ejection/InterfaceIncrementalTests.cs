@@ -90,6 +90,23 @@ public sealed class InterfaceIncrementalTests
     }
 
     [Fact]
+    public void Namespaces_that_see_the_same_virtual_hosts_share_one_build_of_their_interface_routes()
+    {
+        var mesh = IndexMesh.Of(Services(), Policies());
+        var generator = new ConfigGenerator();
+
+        var billing = generator.Generate(mesh, new ProxyView(ProxyKind.Sidecar, "billing", []));
+        var built = generator.Stats.VirtualHostsBuilt;
+        var web = generator.Generate(mesh, new ProxyView(ProxyKind.Sidecar, "web", []));
+
+        built.Should().Be(3, "payments, ledger and reports for billing");
+        generator.Stats.VirtualHostsBuilt.Should().Be(built, "web sees exactly what billing sees, interface routes included");
+        web.Routes.Find("8080")!.Body.Should().Be(billing.Routes.Find("8080")!.Body);
+        web.Routes.Find("8080")!.Body.Unpack<RouteConfiguration>().VirtualHosts.SelectMany(h => h.Routes).Select(r => r.Route_.Cluster)
+            .Should().Contain([PayInterface, PostInterface]);
+    }
+
+    [Fact]
     public async Task Over_ads_a_new_match_pushes_routes_only_and_an_endpoint_change_endpoints_only()
     {
         await using var server = await XdsServerInstance.StartAsync(new Dictionary<string, string> { ["mesh.yaml"] = Services(), ["interfaces.yaml"] = Policies() });

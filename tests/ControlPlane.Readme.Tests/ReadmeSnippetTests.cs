@@ -292,7 +292,8 @@ public sealed class ReadmeSnippetTests(ITestOutputHelper output)
             await File.WriteAllTextAsync(bootstrapPath, bootstrap.ToJsonString());
 
             await using var client = await GrpcXdsClientProcess.StartAsync(bootstrapPath);
-            await File.WriteAllTextAsync(Path.Combine(mesh.FullName, "echo.yaml"), EchoService(ns, client.BackendAPort));
+            var backend = (await client.StartBackendsAsync("A"))["A"];
+            await File.WriteAllTextAsync(Path.Combine(mesh.FullName, "echo.yaml"), EchoService(ns, backend));
 
             // The README's form: xds:///<service>.<namespace>.svc.cluster.local:<port>.
             var target = $"echo.{ns}.svc.cluster.local:7070";

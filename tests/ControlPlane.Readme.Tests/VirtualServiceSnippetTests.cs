@@ -12,7 +12,8 @@ namespace ControlPlane.Readme.Tests;
 
 /// <summary>
 /// The README's VirtualService, added to the example mesh of the xds-server it runs, reaches a
-/// sidecar as the README says: its routes for reviews on port 9080, the other services untouched.
+/// sidecar as the README says: its routes for reviews on port 9080, the other services untouched;
+/// and a proxyless gRPC client, reshaped as the README says.
 /// </summary>
 public sealed class VirtualServiceSnippetTests(ITestOutputHelper output)
 {
@@ -69,13 +70,64 @@ public sealed class VirtualServiceSnippetTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Route 9080 as a sidecar in <paramref name="ns"/> gets it over ADS.</summary>
-    private static async Task<RouteConfiguration> RoutesAsync(GrpcChannel channel, string ns)
+    [Fact]
+    public async Task The_virtual_service_example_gives_proxyless_grpc_clients_the_routes_the_readme_describes()
+    {
+        var snippet = ReadmeFile.Snippets().Single(s => s.Language == "yaml" && s.Text.Contains("kind: VirtualService", StringComparison.Ordinal));
+        var readme = await File.ReadAllTextAsync(ReadmeFile.Path);
+        readme.Should().Contain($"`xds:///{Reviews}:9080`").And.Contain($"route configuration\n`{Reviews}:9080`").And.Contain("5 s timeout as `max_stream_duration`")
+            .And.Contain("on the split\nroute no retry policy", "the test checks what this text says");
+
+        var work = Directory.CreateTempSubdirectory("readme-vs-grpc-");
+        try
+        {
+            foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "examples", "mesh"), "*.yaml"))
+            {
+                File.Copy(file, Path.Combine(work.FullName, Path.GetFileName(file)));
+            }
+
+            await File.WriteAllTextAsync(Path.Combine(work.FullName, "virtualservice.yaml"), snippet.Text);
+            await using var server = ControlPlaneProcess.Start("xds-server", ["--config-dir", work.FullName, "--listen-address", "127.0.0.1", "--grpc-port", "0", "--http-port", "0"], output);
+            await server.WaitReadyAsync();
+            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{await server.PortOfAsync("grpc")}");
+
+            foreach (var ns in new[] { "bookinfo", "data" })
+            {
+                var routes = await RoutesAsync(channel, ns, $"{Reviews}:9080", generator: "grpc");
+                var reviews = routes.VirtualHosts.Single();
+                reviews.Routes.Should().HaveCount(2);
+
+                var testers = reviews.Routes[0];
+#pragma warning disable CS0612, CS0618 // the matcher field istiod 1.10 writes
+                testers.Match.Headers.Should().ContainSingle().Which.Should().Match<HeaderMatcher>(h => h.Name == "end-user" && h.ExactMatch == "jason");
+#pragma warning restore CS0612, CS0618
+                testers.Route_.Cluster.Should().Be($"outbound|9080|v2|{Reviews}");
+
+                var rest = reviews.Routes[1].Route_;
+                rest.WeightedClusters.Clusters.Select(c => (c.Name, c.Weight)).Should().Equal(($"outbound|9080|v1|{Reviews}", 90u), ($"outbound|9080|v2|{Reviews}", 10u));
+                rest.MaxStreamDuration.MaxStreamDuration_.ToTimeSpan().Should().Be(TimeSpan.FromSeconds(5));
+                rest.MaxStreamDuration.GrpcTimeoutHeaderMax.ToTimeSpan().Should().Be(TimeSpan.FromSeconds(5));
+                rest.RetryPolicy.Should().BeNull("5xx is no gRPC status the client could retry on");
+            }
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Route <paramref name="name"/> as a sidecar (or a proxyless client with <paramref name="generator"/> "grpc") in <paramref name="ns"/> gets it over ADS.</summary>
+    private static async Task<RouteConfiguration> RoutesAsync(GrpcChannel channel, string ns, string name = "9080", string? generator = null)
     {
         using var call = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(channel).StreamAggregatedResources();
         var node = new Node { Id = $"sidecar~10.244.99.1~client.{ns}~{ns}.svc.cluster.local", Metadata = new Struct() };
         node.Metadata.Fields["NAMESPACE"] = Value.ForString(ns);
-        await call.RequestStream.WriteAsync(new DiscoveryRequest { Node = node, TypeUrl = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration", ResourceNames = { "9080" } });
+        if (generator is not null)
+        {
+            node.Metadata.Fields["GENERATOR"] = Value.ForString(generator);
+        }
+
+        await call.RequestStream.WriteAsync(new DiscoveryRequest { Node = node, TypeUrl = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration", ResourceNames = { name } });
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         (await call.ResponseStream.MoveNext(deadline.Token)).Should().BeTrue();
         var routes = call.ResponseStream.Current.Resources.Single().Unpack<RouteConfiguration>();

@@ -14,14 +14,16 @@ public static class ProxyViews
     /// A proxy's view: its kind, namespace, data plane, and (sidecars only) the ports its workload
     /// serves (those of every service it is an endpoint of at one of its IPs, through an
     /// EndpointSlice, a WorkloadEntry or Pod a selector picks, or a ServiceEntry's inline endpoint),
-    /// those of its labels that VirtualService sourceLabels name, and its locality when a
-    /// DestinationRule can make it matter.
+    /// those of its labels that VirtualService sourceLabels name (sidecars and proxyless gRPC), and
+    /// its locality when a DestinationRule can make it matter (not for proxyless gRPC, whose
+    /// assignments carry no locality priorities).
     /// </summary>
     public static ProxyView For(ProxyNode node, MeshSnapshot mesh)
     {
         if (node.Kind == ProxyKind.Grpc)
         {
-            return new ProxyView(node.Kind, node.Namespace, ImmutableArray<InboundPort>.Empty);
+            // Envoy flavor and no locality, so gRPC views stay shared; sourceLabels decide their routes as a sidecar's.
+            return new ProxyView(node.Kind, node.Namespace, ImmutableArray<InboundPort>.Empty, SourceLabels: SourceLabelIndex.Of(mesh).Select(node.Labels));
         }
 
         if (node.Kind != ProxyKind.Sidecar)

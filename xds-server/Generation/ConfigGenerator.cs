@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using ControlPlane.Mesh.Model;
 using ControlPlane.XdsServer.Generation.Ejection;
+using ControlPlane.XdsServer.Generation.Grpc;
 using ControlPlane.XdsServer.Generation.Indexes;
 using ControlPlane.XdsServer.Generation.Routing;
 using ControlPlane.XdsServer.Generation.Traffic;
@@ -19,7 +20,8 @@ namespace ControlPlane.XdsServer.Generation;
 /// memoized by the HostService instance (<see cref="ServiceOutputs"/>: clusters per
 /// DestinationRule instance, assignments per endpoint inputs), per-scope plans by the scope,
 /// listeners by the service instances and VirtualServices they are made of, and routes by
-/// VirtualService, virtual host and route configuration (<see cref="OutboundRoutes"/>).
+/// VirtualService, virtual host and route configuration (<see cref="OutboundRoutes"/>; proxyless
+/// gRPC clients' per service port, <see cref="GrpcRoutes"/>, from the same VirtualService routes).
 /// </remarks>
 public sealed class ConfigGenerator
 {
@@ -34,6 +36,7 @@ public sealed class ConfigGenerator
     private readonly ConditionalWeakTable<HostService, ServiceOutputs> _services = new();
     private readonly ConditionalWeakTable<ServiceScope, ScopePlan> _scopes = new();
     private readonly OutboundRoutes _routes;
+    private readonly GrpcRoutes _grpcRoutes;
     private readonly InputMemo<ListenerKey, BuiltListener> _outboundListeners = new();
     private readonly InputMemo<(string Shape, IpFamilies Families), XdsResource> _inboundListeners = new();
     private readonly InputMemo<(InboundPort Port, string Bind), XdsResource> _inboundClusters = new();
@@ -44,6 +47,7 @@ public sealed class ConfigGenerator
     {
         _options = options ?? new GenerationOptions();
         _routes = new OutboundRoutes(Stats, _options.ClusterDomain);
+        _grpcRoutes = new GrpcRoutes(Stats, _routes);
     }
 
     public GenerationStats Stats { get; } = new();
@@ -85,7 +89,7 @@ public sealed class ConfigGenerator
                     _sets.Intern(outbound),
                     endpoints,
                     FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcListeners)),
-                    FirstByName(Services(scope).SelectMany(s => Outputs(s).GrpcRoutes).Select(r => InterfaceRouteConfigs.With(r, InterfaceOutlierIndex.Of(mesh, _options.ClusterDomain))))) { EndpointTargets = targets };
+                    _sets.Intern(_grpcRoutes.Build(mesh, Services(scope), view))) { EndpointTargets = targets };
             default:
                 // Gateways get listeners and routes from Gateway resources, which are not translated yet.
                 return new ProxyConfig(mesh.Version, SidecarClusters(outbound, view), endpoints, ResourceSet.Empty, ResourceSet.Empty) { EndpointTargets = targets };
@@ -121,6 +125,7 @@ public sealed class ConfigGenerator
         }
 
         _routes.Compact(mesh, namespaces, routeNames);
+        _grpcRoutes.Compact(mesh, namespaces);
     }
 
     /// <summary>The services of a scope that generation builds for.</summary>
@@ -142,12 +147,12 @@ public sealed class ConfigGenerator
 
     /// <summary>
     /// The outbound clusters of every service the view's namespace sees, each under the
-    /// DestinationRule that namespace sees for the service's host (none for proxyless gRPC), the
+    /// DestinationRule that namespace sees for the service's host, the
     /// first of each name kept as istiod keeps it, and the EDS assignments the kept ones need.
     /// </summary>
     private (List<XdsResource> Clusters, ImmutableArray<EdsTarget> Targets) OutboundClusters(MeshSnapshot mesh, ServiceScope scope, ProxyView view)
     {
-        var rules = view.Kind == ProxyKind.Grpc || mesh.DestinationRules.IsEmpty ? null : DestinationRuleIndex.Of(mesh, _options.ClusterDomain);
+        var rules = mesh.DestinationRules.IsEmpty ? null : DestinationRuleIndex.Of(mesh, _options.ClusterDomain);
         var workloads = WorkloadIndex.Of(mesh);
         var interfaces = InterfaceOutlierIndex.Of(mesh, _options.ClusterDomain);
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -158,7 +163,7 @@ public sealed class ConfigGenerator
             var rule = rules?.For(view.Namespace, service.Hostname, service.Namespace);
             // Proxyless gRPC gets EDS clusters only, which carry no endpoints.
             var endpoints = view.Kind == ProxyKind.Grpc ? HostEndpoints.None : workloads.MergedEndpointsOf(service);
-            var built = InterfaceClusters.With(Outputs(service).Clusters(view.Kind, rule, view.Locality, endpoints), interfaces);
+            var built = InterfaceClusters.With(Outputs(service).Clusters(view.Kind, rule, view.Locality, endpoints), interfaces, view.Kind);
             var added = new HashSet<string>(StringComparer.Ordinal);
             foreach (var cluster in built.Clusters)
             {

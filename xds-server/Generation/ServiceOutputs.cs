@@ -31,7 +31,6 @@ internal sealed class ServiceOutputs
     private readonly GenerationStats _stats;
     private readonly GenerationOptions _options;
     private readonly Lazy<ImmutableArray<XdsResource>> _grpcListeners;
-    private readonly Lazy<ImmutableArray<XdsResource>> _grpcRoutes;
     private readonly object _clustersGate = new();
     private readonly Dictionary<(ProxyKind, LocalityLabel?), (HostEndpoints? Endpoints, ServiceClusters Clusters)> _withoutRule = new();
     private readonly ConditionalWeakTable<EffectiveDestinationRule, Dictionary<(ProxyKind, LocalityLabel?), (HostEndpoints? Endpoints, ServiceClusters Clusters)>> _withRule = new();
@@ -45,13 +44,11 @@ internal sealed class ServiceOutputs
         _service = service;
         _stats = stats;
         _options = options;
-        _grpcListeners = new(() => PerPort(port => XdsResource.Create(MeshNames.GrpcTarget(service.Hostname, port.Port), GrpcBuilder.ApiListener(service, port))));
-        _grpcRoutes = new(() => PerPort(port => XdsResource.Create(MeshNames.GrpcTarget(service.Hostname, port.Port), GrpcBuilder.Routes(service, port))));
+        _grpcListeners = new(() => PerPort(port => XdsResource.Create(MeshNames.GrpcTarget(service.Hostname, port.Port), Grpc.GrpcBuilder.ApiListener(service, port))));
     }
 
+    /// <summary>The proxyless gRPC api_listeners of the service's ports (see <see cref="Grpc.GrpcBuilder.ApiListener"/>).</summary>
     public ImmutableArray<XdsResource> GrpcListeners => _grpcListeners.Value;
-
-    public ImmutableArray<XdsResource> GrpcRoutes => _grpcRoutes.Value;
 
     /// <summary>
     /// The outbound clusters of the service's ports (and subsets) for a kind of proxy under
@@ -65,11 +62,6 @@ internal sealed class ServiceOutputs
         var edsForHeadless = _options.EnableEdsForHeadlessServices;
         var dns = ClusterBuilder.DiscoveryType(_service, kind, edsForHeadless) == Envoy.Config.Cluster.V3.Cluster.Types.DiscoveryType.StrictDns;
         var locality = dns ? proxyLocality : null;
-        if (kind == ProxyKind.Grpc)
-        {
-            rule = null;
-        }
-
         lock (_clustersGate)
         {
             var memo = rule is null ? _withoutRule : _withRule.GetValue(rule, _ => new());

@@ -24,7 +24,10 @@ internal static class InterfaceClusters
     private static readonly ConditionalWeakTable<ServiceClusters, Entry> Memo = new();
 
     /// <summary><paramref name="clusters"/> with the interface clusters <paramref name="index"/> asks for; the very instance when none.</summary>
-    public static ServiceClusters With(ServiceClusters clusters, InterfaceOutlierIndex index)
+    /// <param name="clusters">A service's clusters as built for <paramref name="kind"/> (a ServiceClusters instance is built for one kind only).</param>
+    /// <param name="index">The mesh's InterfaceOutlierDetections in effect.</param>
+    /// <param name="kind">The proxy kind: proxyless gRPC clients get consecutive errors as failure percentage (see <see cref="Build"/>).</param>
+    public static ServiceClusters With(ServiceClusters clusters, InterfaceOutlierIndex index, ProxyKind kind)
     {
         if (index.Hosts.IsEmpty)
         {
@@ -63,7 +66,7 @@ internal static class InterfaceClusters
                 var name = ClusterNames.Interface(resource.Name, iface.Name);
                 var copy = earlier.TryGetValue(name, out var before) && before.Settings == iface.OutlierDetection
                     ? before
-                    : new BuiltInterface(iface.OutlierDetection, XdsResource.Create(name, Build(resource.Body.Unpack<Cluster>(), name, iface.OutlierDetection)));
+                    : new BuiltInterface(iface.OutlierDetection, XdsResource.Create(name, Build(resource.Body.Unpack<Cluster>(), name, iface.OutlierDetection, kind == ProxyKind.Grpc)));
                 built[name] = copy;
                 output.Add(copy.Resource);
                 if (target is not null)
@@ -79,7 +82,12 @@ internal static class InterfaceClusters
     }
 
     /// <summary>The interface's copy of <paramref name="cluster"/>, named <paramref name="name"/>.</summary>
-    public static Cluster Build(Cluster cluster, string name, InterfaceOutlierSettings settings)
+    /// <param name="grpc">
+    /// For a proxyless gRPC client, which runs only gRFC A50's algorithms: without <c>failurePercentage</c>,
+    /// the consecutive-error settings become their failure-percentage equivalent, as for a
+    /// DestinationRule's (<see cref="Grpc.GrpcClusterAdaptation.AddFailurePercentage"/>); with it, it alone counts.
+    /// </param>
+    public static Cluster Build(Cluster cluster, string name, InterfaceOutlierSettings settings, bool grpc = false)
     {
         var copy = cluster.Clone();
         copy.Name = name;
@@ -108,6 +116,10 @@ internal static class InterfaceClusters
             {
                 outlier.FailurePercentageRequestVolume = requestVolume;
             }
+        }
+        else if (grpc && copy.OutlierDetection is { } consecutive)
+        {
+            Grpc.GrpcClusterAdaptation.AddFailurePercentage(consecutive);
         }
 
         return copy;

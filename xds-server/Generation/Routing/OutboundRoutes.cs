@@ -61,6 +61,19 @@ internal sealed class OutboundRoutes
     }
 
     /// <summary>
+    /// The routes of one service port for a proxy with <paramref name="scope"/>, as its sidecar
+    /// virtual host for the service carries them: those of the first VirtualService (in istiod's
+    /// order) naming the host whose rules apply to the proxy and port, else the service's default
+    /// route. Each array is the one sidecars of the scope share (same memo), so it keeps its
+    /// identity while its VirtualService and hash policies do. For proxyless gRPC clients, which
+    /// get one route configuration per service port; unlike sidecars, on any port, as a gRPC
+    /// client speaks HTTP/2 whatever the port's name.
+    /// </summary>
+    /// <returns>A lookup by service and port number, valid for <paramref name="mesh"/>.</returns>
+    public Func<HostService, int, Route[]> ServiceRoutes(MeshSnapshot mesh, RouteScope scope) =>
+        new Generation(this, mesh, null, scope).ServiceRoutes;
+
+    /// <summary>
     /// Forgets memo entries of namespaces, route configurations, hosts and VirtualServices the mesh
     /// no longer has, so that the memos do not grow as services and VirtualServices come and go.
     /// </summary>
@@ -84,7 +97,8 @@ internal sealed class OutboundRoutes
     }
 
     /// <summary>One call's lookups, and the virtual hosts of each port, shared by the call's route configurations (istiod's vHostCache).</summary>
-    private sealed class Generation(OutboundRoutes owner, MeshSnapshot mesh, PortIndex ports, RouteScope scope)
+    /// <param name="ports">The scope's services by port; null when only <see cref="ServiceRoutes"/> is asked for.</param>
+    private sealed class Generation(OutboundRoutes owner, MeshSnapshot mesh, PortIndex? ports, RouteScope scope)
     {
         private readonly VirtualServiceIndex _virtualServices = VirtualServiceIndex.Of(mesh, owner._clusterDomain);
         private readonly InterfaceOutlierIndex _interfaces = InterfaceOutlierIndex.Of(mesh, owner._clusterDomain);
@@ -113,6 +127,20 @@ internal sealed class OutboundRoutes
                 Resource(reference.Name, scope.Flavor == ProxyFlavor.Mosn ? MosnRoutes.ForAddressBoundListener(own) : own));
         }
 
+        public Route[] ServiceRoutes(HostService service, int port)
+        {
+            foreach (var vs in _virtualServices.ForHost(scope.Namespace, service.Hostname))
+            {
+                var routes = VirtualServiceRoutes(vs, port);
+                if (routes.Length > 0)
+                {
+                    return routes;
+                }
+            }
+
+            return DefaultRoutes(service, port);
+        }
+
         private XdsResource Resource(string name, IEnumerable<VirtualHost> hosts)
         {
             owner._stats.CountResources(1);
@@ -127,7 +155,7 @@ internal sealed class OutboundRoutes
             }
 
             // As istiod's servicesByName, a host name's last definition with the port stands for it.
-            var entries = ports.ByPort.TryGetValue(port, out var list) ? list : [];
+            var entries = ports is not null && ports.ByPort.TryGetValue(port, out var list) ? list : [];
             var byHost = new Dictionary<string, MeshServicePort>(StringComparer.Ordinal);
             var services = new Dictionary<string, HostService>(StringComparer.Ordinal);
             foreach (var (service, servicePort) in entries)

@@ -16,7 +16,10 @@ namespace ControlPlane.XdsServer.Generation.Traffic;
 /// </summary>
 internal static class DestinationRuleClusters
 {
-    /// <param name="kind">Sidecar or router; proxyless gRPC gets no DestinationRule (istiod 1.10's gRPC generator applies none).</param>
+    /// <param name="kind">
+    /// Sidecar, router or proxyless gRPC; gRPC clusters stay EDS (a PASSTHROUGH load balancer does
+    /// not make them ORIGINAL_DST) and are reshaped for the client (see <see cref="Grpc.GrpcClusterAdaptation"/>).
+    /// </param>
     /// <param name="rule">The rule the proxy's namespace sees for the service's host; null for none.</param>
     /// <param name="proxyLocality">The proxy's locality for STRICT_DNS clusters' own endpoints; null when it cannot matter.</param>
     /// <param name="endpoints">The service's endpoints, which STRICT_DNS clusters carry (subset clusters those with the subset's labels).</param>
@@ -26,6 +29,11 @@ internal static class DestinationRuleClusters
         var targets = ImmutableArray.CreateBuilder<EdsTarget>();
         void Add(ClusterDraft draft, ValueMap<string>? subsetLabels, EdsLocalityPolicy? locality, MeshServicePort port)
         {
+            if (kind == ProxyKind.Grpc)
+            {
+                Grpc.GrpcClusterAdaptation.Apply(draft.Cluster);
+            }
+
             ClusterBuilder.ApplyEdsConfig(draft.Cluster);
             var cluster = draft.Build();
             clusters.Add(XdsResource.Create(cluster.Name, cluster));
@@ -49,7 +57,7 @@ internal static class DestinationRuleClusters
                 continue;
             }
 
-            if (kind == ProxyKind.Grpc || rule is null)
+            if (rule is null)
             {
                 Add(draft, null, null, port);
                 continue;
@@ -63,7 +71,7 @@ internal static class DestinationRuleClusters
 
             foreach (var subset in spec.Subsets)
             {
-                var type = subset.TrafficPolicy?.LoadBalancer?.Simple == SimpleLb.Passthrough ? Cluster.Types.DiscoveryType.OriginalDst : defaultType;
+                var type = subset.TrafficPolicy?.LoadBalancer?.Simple == SimpleLb.Passthrough && kind != ProxyKind.Grpc ? Cluster.Types.DiscoveryType.OriginalDst : defaultType;
                 var subsetDraft = ClusterBuilder.OutboundDraft(MeshNames.OutboundSubsetCluster(port.Port, subset.Name, service.Hostname), service, port, kind, type, subset.Labels, endpoints);
                 if (subsetDraft is null)
                 {

@@ -70,6 +70,28 @@ public sealed class InterfaceIncrementalTests
     }
 
     [Fact]
+    public void For_proxyless_grpc_a_new_match_rebuilds_only_its_hosts_route_configuration()
+    {
+        var grpc = new ProxyView(ProxyKind.Grpc, "shop", []);
+        var mesh = new IndexMesh();
+        var generator = new ConfigGenerator();
+        var before = generator.Generate(mesh.Set(Services(), Policies()), grpc);
+
+        var after = generator.Generate(mesh.Set(Services(), Policies(payPath: "/pay/v2")), grpc);
+
+        after.Routes.Find("payments.shop.svc.cluster.local:8080")!.Body.Unpack<RouteConfiguration>().VirtualHosts.Single().Routes
+            .Should().Contain(r => r.Match.Path == "/pay/v2" && r.Route_.Cluster == PayInterface);
+        after.Routes.Find("payments.shop.svc.cluster.local:8080").Should().NotBeSameAs(before.Routes.Find("payments.shop.svc.cluster.local:8080"));
+        foreach (var name in new[] { "ledger.shop.svc.cluster.local:8080", "reports.shop.svc.cluster.local:8080" })
+        {
+            after.Routes.Find(name).Should().NotBeNull().And.BeSameAs(before.Routes.Find(name), name);
+        }
+
+        after.Clusters.Should().BeSameAs(before.Clusters);
+        after.Listeners.Should().BeSameAs(before.Listeners);
+    }
+
+    [Fact]
     public void An_endpoint_change_reaches_the_interface_assignments_through_eds_alone()
     {
         var mesh = new IndexMesh();

@@ -4,6 +4,7 @@ using k8s;
 using ControlPlane.Mesh.Store;
 using ControlPlane.XdsServer.Delivery;
 using ControlPlane.XdsServer.Generation;
+using ControlPlane.XdsServer.ObjectStatus;
 using ControlPlane.XdsServer.Sources;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,8 @@ public static class XdsServerServiceCollectionExtensions
             ClusterDomain = sp.GetRequiredService<IOptions<XdsServerOptions>>().Value.ClusterDomain,
         }));
         services.AddSingleton<XdsCache>();
+        services.AddSingleton<InterfaceOutlierStatusTracker>();
+        services.AddSingleton<ConfigNoticeReporter>();
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<PushLimiter>();
         services.AddSingleton<AdsStreamContext>();
@@ -44,6 +47,7 @@ public static class XdsServerServiceCollectionExtensions
         services.AddSingleton<KubernetesConfigSource>();
         services.AddSingleton<ISourceReadiness>(sp => sp.GetRequiredService<KubernetesConfigSource>());
         services.AddHostedService(sp => sp.GetRequiredService<KubernetesConfigSource>());
+        services.AddHostedService<InterfaceOutlierStatusWriter>();
         return services;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ControlPlane.Mesh.Kubernetes;
 using ControlPlane.Operator.Api;
 using ControlPlane.Operator.Injection;
 using ControlPlane.Operator.Leadership;

@@ -32,7 +32,7 @@ public sealed class RbacTests
 
     [Theory]
     [MemberData(nameof(ValueSets.Names), MemberType = typeof(ValueSets))]
-    public async Task The_xds_server_only_reads_what_it_serves(string valueSet)
+    public async Task The_xds_server_reads_what_it_serves_and_writes_only_interface_outlier_detection_status(string valueSet)
     {
         var chart = await ChartRenders.GetAsync(valueSet);
 
@@ -44,8 +44,10 @@ public sealed class RbacTests
                 .Concat(RbacRule.Grant(
                     "networking.istio.io",
                     ["virtualservices", "destinationrules", "gateways", "serviceentries", "sidecars", "workloadentries"],
-                    Read)));
-        granted.Select(rule => rule.Verb).Should().OnlyContain(verb => Read.Contains(verb));
+                    Read))
+                .Concat(RbacRule.Grant("mesh.controlplane.io", ["interfaceoutlierdetections"], Read))
+                .Append(new RbacRule("mesh.controlplane.io", "interfaceoutlierdetections/status", "update")));
+        granted.Where(rule => !Read.Contains(rule.Verb)).Should().ContainSingle("status updates are its only write");
         chart.OfKind<V1Role>().Should().NotContain(role => role.Metadata.Name == ChartNames.XdsServer);
     }
 

@@ -33,6 +33,7 @@ public sealed record ResourceType(string Group, string Version, string Plural, s
         new("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", false),
         new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false),
         new("mesh.controlplane.io", "v1alpha1", "sidecarinjectors", "SidecarInjector", false),
+        new("mesh.controlplane.io", "v1alpha1", "interfaceoutlierdetections", "InterfaceOutlierDetection", true),
         new("networking.istio.io", "v1alpha3", "virtualservices", "VirtualService", true),
         new("networking.istio.io", "v1alpha3", "destinationrules", "DestinationRule", true),
         new("networking.istio.io", "v1alpha3", "gateways", "Gateway", true),

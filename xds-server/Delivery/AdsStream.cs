@@ -257,6 +257,11 @@ internal abstract class AdsStream<TRequest, TResponse>
             s.SentResources = count;
         });
         XdsMetrics.Responses.WithLabels(TypeUrls.ShortName(typeUrl)).Inc();
+        if (typeUrl == TypeUrls.Cluster && _lastView is not null)
+        {
+            Context.Notices.ClustersSent(Connection, state.ConfigFor(_lastView).Notices);
+        }
+
         if (isPush && state.ChangedAt is { } changedAt)
         {
             XdsMetrics.PushConvergence.Observe((DateTimeOffset.UtcNow - changedAt).TotalSeconds);

@@ -6,8 +6,9 @@ namespace ControlPlane.XdsServer.Delivery;
 /// <summary>The shared services every ADS stream uses.</summary>
 public sealed class AdsStreamContext
 {
-    public AdsStreamContext(XdsCache cache, ConnectionRegistry registry, PushLimiter limiter, IOptions<XdsServerOptions> options, ILogger<AdsService> logger)
+    public AdsStreamContext(XdsCache cache, ConnectionRegistry registry, PushLimiter limiter, IOptions<XdsServerOptions> options, ILogger<AdsService> logger, ConfigNoticeReporter notices)
     {
+        Notices = notices;
         Cache = cache;
         Registry = registry;
         Limiter = limiter;
@@ -27,6 +28,9 @@ public sealed class AdsStreamContext
     public Wire.PreparedResponses Prepared { get; }
 
     public XdsCache Cache { get; }
+
+    /// <summary>Reports what proxies were sent but will not do.</summary>
+    public ConfigNoticeReporter Notices { get; }
 
     public ConnectionRegistry Registry { get; }
 

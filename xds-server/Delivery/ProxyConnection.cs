@@ -11,6 +11,7 @@ public sealed class ProxyConnection
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, TypeStatus> _statuses = new(StringComparer.Ordinal);
+    private readonly Dictionary<ConfigKey, int> _loggedNotices = new();
     private readonly Channel<object> _events = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _requestSlots;
     private MeshChange? _pendingPush;
@@ -36,6 +37,31 @@ public sealed class ProxyConnection
     public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
 
     public ProxyNode? Node { get; internal set; }
+
+    /// <summary>What the clusters last sent carry that the proxy will not do as configured (see <see cref="Generation.ConfigNotice"/>).</summary>
+    public System.Collections.Immutable.ImmutableArray<Generation.ConfigNotice> Notices { get; internal set; } = System.Collections.Immutable.ImmutableArray<Generation.ConfigNotice>.Empty;
+
+    /// <summary>True when the object's notices name other clusters than when last logged for this proxy (or were never logged): log them.</summary>
+    internal bool MarkNoticeLogged(ConfigKey obj, IReadOnlyList<string> clusters)
+    {
+        var hash = new HashCode();
+        foreach (var cluster in clusters)
+        {
+            hash.Add(cluster, StringComparer.Ordinal);
+        }
+
+        var signature = hash.ToHashCode();
+        lock (_gate)
+        {
+            if (_loggedNotices.TryGetValue(obj, out var logged) && logged == signature)
+            {
+                return false;
+            }
+
+            _loggedNotices[obj] = signature;
+            return true;
+        }
+    }
 
     internal ChannelReader<object> Events => _events.Reader;
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Ejection;
 using ControlPlane.XdsServer.Generation.Grpc;
 using ControlPlane.XdsServer.Generation.Indexes;
 using ControlPlane.XdsServer.Generation.Routing;
@@ -66,6 +67,7 @@ public sealed class ConfigGenerator
             return new ProxyConfig(mesh.Version, previous.Clusters, Endpoints(mesh, scope, view, previous.EndpointTargets), previous.Listeners, previous.Routes)
             {
                 EndpointTargets = previous.EndpointTargets,
+                Notices = previous.Notices,
             };
         }
 
@@ -75,7 +77,12 @@ public sealed class ConfigGenerator
         {
             case ProxyKind.Sidecar:
                 var (listeners, routes) = SidecarListenersAndRoutes(mesh, scope, view);
-                return new ProxyConfig(mesh.Version, SidecarClusters(outbound, view), endpoints, listeners, routes) { EndpointTargets = targets };
+                var clusters = SidecarClusters(outbound, view);
+                return new ProxyConfig(mesh.Version, clusters, endpoints, listeners, routes)
+                {
+                    EndpointTargets = targets,
+                    Notices = MosnOutlierNotices.For(mesh, view, clusters, _options.ClusterDomain),
+                };
             case ProxyKind.Grpc:
                 return new ProxyConfig(
                     mesh.Version,
@@ -147,6 +154,7 @@ public sealed class ConfigGenerator
     {
         var rules = mesh.DestinationRules.IsEmpty ? null : DestinationRuleIndex.Of(mesh, _options.ClusterDomain);
         var workloads = WorkloadIndex.Of(mesh);
+        var interfaces = InterfaceOutlierIndex.Of(mesh, _options.ClusterDomain);
         var names = new HashSet<string>(StringComparer.Ordinal);
         var clusters = new List<XdsResource>();
         var targets = ImmutableArray.CreateBuilder<EdsTarget>();
@@ -155,7 +163,7 @@ public sealed class ConfigGenerator
             var rule = rules?.For(view.Namespace, service.Hostname, service.Namespace);
             // Proxyless gRPC gets EDS clusters only, which carry no endpoints.
             var endpoints = view.Kind == ProxyKind.Grpc ? HostEndpoints.None : workloads.MergedEndpointsOf(service);
-            var built = Outputs(service).Clusters(view.Kind, rule, view.Locality, endpoints);
+            var built = InterfaceClusters.With(Outputs(service).Clusters(view.Kind, rule, view.Locality, endpoints), interfaces, view.Kind);
             var added = new HashSet<string>(StringComparer.Ordinal);
             foreach (var cluster in built.Clusters)
             {

@@ -25,6 +25,9 @@ public sealed class ProxyConfig
 
     public ResourceSet Routes { get; }
 
+    /// <summary>What this view's proxies receive but will not do as configured (see <see cref="ConfigNotice"/>); none by default.</summary>
+    public ImmutableArray<ConfigNotice> Notices { get; init; } = ImmutableArray<ConfigNotice>.Empty;
+
     /// <summary>
     /// What <see cref="Endpoints"/> was made of (one entry per EDS cluster), so that after an
     /// endpoint-only change the endpoints are rebuilt without looking at clusters or

@@ -12,6 +12,9 @@ namespace ControlPlane.XdsServer.Http;
 /// <summary>/healthz/ready, /debug/syncz and /debug/config_dump, in the shapes istiod serves them, /debug/sources and POST /debug/gc.</summary>
 public static class DebugEndpoints
 {
+    /// <summary>Notices /debug/syncz lists per proxy at most (noticeCount says how many there are).</summary>
+    public const int MaxNoticesListed = 20;
+
     public static void MapXdsDebugEndpoints(this WebApplication app)
     {
         // Ready once the sources have synced and their config is published; it stays ready while a
@@ -77,6 +80,15 @@ public static class DebugEndpoints
         peer = connection.Peer,
         connectedAt = connection.ConnectedAt,
         istioVersion = connection.Node?.IstioVersion,
+        noticeCount = connection.Notices.Length,
+        notices = connection.Notices.Take(MaxNoticesListed).Select(n => new
+        {
+            kind = n.Object.Kind,
+            @namespace = n.Object.Key.Namespace,
+            name = n.Object.Key.Name,
+            cluster = n.Cluster,
+            message = n.Message,
+        }),
         types = connection.Statuses().Select(s => new
         {
             type = TypeUrls.ShortName(s.TypeUrl),

@@ -4,6 +4,7 @@ using ControlPlane.Mesh.Kubernetes.Istio;
 using ControlPlane.Mesh.Model;
 using ControlPlane.Mesh.Store;
 using ControlPlane.XdsServer.Delivery;
+using ControlPlane.XdsServer.ObjectStatus;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
@@ -13,11 +14,12 @@ using Microsoft.Extensions.Options;
 namespace ControlPlane.XdsServer.Sources;
 
 /// <summary>
-/// Serves the cluster's live Services, EndpointSlices, Pods and Istio networking objects: one
+/// Serves the cluster's live Services, EndpointSlices, Pods, Istio networking objects and the
+/// control plane's traffic kinds (InterfaceOutlierDetection): one
 /// informer per kind feeds the store, through the translator, under the origin "kubernetes". An
 /// object that turns invalid keeps its last valid version (its error is logged with the object's
 /// kind, namespace/name and field paths). Namespaces are watched into a cache for their coming use.
-/// Readiness waits for Services, EndpointSlices and Pods; not for the Istio kinds, whose CRDs a
+/// Readiness waits for Services, EndpointSlices and Pods; not for the custom kinds, whose CRDs a
 /// cluster may lack (their informers keep retrying meanwhile). When the API server cannot be
 /// reached, nothing is withdrawn: the informers keep what they had and retry, and the source reports
 /// failing (<see cref="SourceStatus"/>) until they list or watch again.
@@ -30,9 +32,12 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
     private readonly ILogger<KubernetesConfigSource> _logger;
     private readonly IReadOnlyList<IResourceInformer> _informers;
     private readonly IReadOnlyList<IResourceInformer> _otherInformers;
+    private readonly InterfaceOutlierStatusTracker? _statusTracker;
 
-    public KubernetesConfigSource(IKubernetes client, MeshObjectStore store, MeshObjectTranslator translator, WatchedObjectCache cache, IOptions<ResourceInformerOptions> informerOptions, ILogger<KubernetesConfigSource> logger)
+    /// <param name="statusTracker">Told the generation and validity of each InterfaceOutlierDetection read, for its status; none when null.</param>
+    public KubernetesConfigSource(IKubernetes client, MeshObjectStore store, MeshObjectTranslator translator, WatchedObjectCache cache, IOptions<ResourceInformerOptions> informerOptions, ILogger<KubernetesConfigSource> logger, InterfaceOutlierStatusTracker? statusTracker = null)
     {
+        _statusTracker = statusTracker;
         _store = store;
         _translator = translator;
         _logger = logger;
@@ -46,16 +51,18 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
         {
             new ResourceInformer<V1Namespace, V1NamespaceList>(KubernetesResourceClients.Namespaces(client), cache.HandlerFor<V1Namespace>("Namespace"), informerOptions.Value, logger),
         };
-        foreach (var (kind, plural) in IstioKinds.All)
+        var kinds = IstioKinds.All.Select(k => (k.Kind, k.Plural, IstioKinds.Group, IstioKinds.Version))
+            .Concat(MeshTrafficKinds.All.Select(k => (k.Kind, k.Plural, MeshTrafficKinds.Group, MeshTrafficKinds.Version)));
+        foreach (var (kind, plural, group, version) in kinds)
         {
             var handler = Handler<IstioResource>(kind);
             others.Add(new ResourceInformer<IstioResource, IstioResourceList>(
-                CustomResourceClients.Namespaced<IstioResource, IstioResourceList>(client, IstioKinds.Group, IstioKinds.Version, plural),
+                CustomResourceClients.Namespaced<IstioResource, IstioResourceList>(client, group, version, plural),
                 (type, resource) =>
                 {
                     // List items need not say what they are; the informer knows.
                     resource.Kind = kind;
-                    resource.ApiVersion = $"{IstioKinds.Group}/{IstioKinds.Version}";
+                    resource.ApiVersion = $"{group}/{version}";
                     handler(type, resource);
                 },
                 informerOptions.Value,
@@ -101,13 +108,25 @@ public sealed class KubernetesConfigSource : BackgroundService, ISourceReadiness
         (type, obj) =>
         {
             var key = new ObjectKey(obj.Metadata.NamespaceProperty ?? "default", obj.Metadata.Name);
+            var reportsStatus = _statusTracker is not null && kind == MeshInterfaceOutlierDetection.KindName;
             if (type == InformerEventType.Deleted)
             {
                 _store.Delete(Origin, kind, key);
+                if (reportsStatus)
+                {
+                    _statusTracker!.Deleted(key);
+                }
+
                 return;
             }
 
             var result = _translator.Translate(obj);
+            if (reportsStatus)
+            {
+                // Before the store hears of it: MOSN proxies pushed the new clusters then report on this generation.
+                _statusTracker!.Observed(key, obj.Metadata.Generation ?? 0, result.Error);
+            }
+
             foreach (var warning in result.WarningsOrEmpty)
             {
                 _logger.LogWarning("{Kind} {Namespace}/{Name} from the cluster: {Warning}", kind, key.Namespace, key.Name, warning);

@@ -7,8 +7,8 @@ using ControlPlane.Mesh.Model;
 namespace ControlPlane.Mesh.Kubernetes;
 
 /// <summary>
-/// Turns networking.istio.io objects (v1alpha3 or v1beta1, which share their schema in Istio 1.10)
-/// into typed model objects, parsing and validating each spec once, here at the source. An invalid
+/// Turns networking.istio.io objects (v1alpha3 or v1beta1, which share their schema in Istio 1.10),
+/// and the control plane's own traffic kinds (<see cref="MeshTrafficKinds"/>, v1alpha1), into typed model objects, parsing and validating each spec once, here at the source. An invalid
 /// object's error names it and lists its field errors (bounded, see <see cref="SpecReader"/>);
 /// warnings (e.g. unknown fields, which a real API server would have pruned) come with a valid one.
 /// </summary>
@@ -26,6 +26,11 @@ public static class IstioObjectTranslator
         [MeshSidecar.KindName] = (key, created, spec) => Result("Sidecar", key, SidecarParser.Parse(spec, key.Namespace, key.Name), s => new MeshSidecar(key, created, s)),
     };
 
+    private static readonly Dictionary<string, Translator> OwnKinds = new(StringComparer.Ordinal)
+    {
+        [MeshInterfaceOutlierDetection.KindName] = (key, created, spec) => Result(MeshInterfaceOutlierDetection.KindName, key, InterfaceOutlierDetectionParser.Parse(spec, key.Namespace, key.Name), s => new MeshInterfaceOutlierDetection(key, created, s)),
+    };
+
     /// <summary>The API versions of networking.istio.io accepted for every kind.</summary>
     public static IReadOnlyList<string> ApiVersions { get; } = [$"{IstioKinds.Group}/v1alpha3", $"{IstioKinds.Group}/v1beta1"];
 
@@ -36,7 +41,8 @@ public static class IstioObjectTranslator
             return TranslationResult.Invalid($"{resource.Kind}: metadata.name is required");
         }
 
-        if (!ApiVersions.Contains(resource.ApiVersion, StringComparer.Ordinal) || !ByKind.TryGetValue(resource.Kind, out var translate))
+        var kinds = resource.ApiVersion == MeshTrafficKinds.ApiVersion ? OwnKinds : ApiVersions.Contains(resource.ApiVersion, StringComparer.Ordinal) ? ByKind : null;
+        if (kinds is null || !kinds.TryGetValue(resource.Kind, out var translate))
         {
             return TranslationResult.Invalid($"unsupported kind {resource.Kind} (apiVersion {resource.ApiVersion})");
         }

@@ -8,7 +8,8 @@ namespace ControlPlane.Mesh.Kubernetes;
 /// <summary>
 /// Reads multi-document Kubernetes YAML into KubernetesClient's typed models. Each document stands
 /// alone: a broken or unknown one is reported and the others are still read. Knows Services,
-/// EndpointSlices, Pods and the Istio networking kinds (networking.istio.io v1alpha3 and v1beta1),
+/// EndpointSlices, Pods, the Istio networking kinds (networking.istio.io v1alpha3 and v1beta1) and
+/// the control plane's traffic kinds (<see cref="MeshTrafficKinds"/>),
 /// whose documents are read as JSON (<see cref="YamlToJson"/>) into <see cref="IstioResource"/>.
 /// </summary>
 public static partial class KubernetesManifestReader
@@ -79,6 +80,11 @@ public static partial class KubernetesManifestReader
             {
                 kinds[$"{apiVersion}/{kind}"] = yaml => KubernetesJson.Deserialize<IstioResource>(YamlToJson.Convert(yaml)!.ToJsonString());
             }
+        }
+
+        foreach (var (kind, _) in MeshTrafficKinds.All)
+        {
+            kinds[$"{MeshTrafficKinds.ApiVersion}/{kind}"] = yaml => KubernetesJson.Deserialize<IstioResource>(YamlToJson.Convert(yaml)!.ToJsonString());
         }
 
         return kinds;

@@ -2,7 +2,11 @@ using System.Collections.Immutable;
 
 namespace ControlPlane.Mesh.Model;
 
-/// <summary>The Istio networking objects of a snapshot, per kind, ordered by key.</summary>
+/// <summary>
+/// The Istio networking objects of a snapshot, per kind, ordered by key, and the control plane's own
+/// traffic kinds (mesh.controlplane.io InterfaceOutlierDetection), which are stored and changed the
+/// same way.
+/// </summary>
 public sealed record IstioObjects(
     ImmutableSortedDictionary<ObjectKey, MeshVirtualService> VirtualServices,
     ImmutableSortedDictionary<ObjectKey, MeshDestinationRule> DestinationRules,
@@ -11,11 +15,15 @@ public sealed record IstioObjects(
     ImmutableSortedDictionary<ObjectKey, MeshGateway> Gateways,
     ImmutableSortedDictionary<ObjectKey, MeshSidecar> Sidecars)
 {
+    /// <summary>InterfaceOutlierDetections (mesh.controlplane.io), by key; none by default.</summary>
+    public ImmutableSortedDictionary<ObjectKey, MeshInterfaceOutlierDetection> InterfaceOutlierDetections { get; init; } =
+        ImmutableSortedDictionary<ObjectKey, MeshInterfaceOutlierDetection>.Empty;
+
     /// <summary>The kinds held here, by their Kubernetes kind names.</summary>
     public static IReadOnlySet<string> Kinds { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         MeshVirtualService.KindName, MeshDestinationRule.KindName, MeshServiceEntry.KindName,
-        MeshWorkloadEntry.KindName, MeshGateway.KindName, MeshSidecar.KindName,
+        MeshWorkloadEntry.KindName, MeshGateway.KindName, MeshSidecar.KindName, MeshInterfaceOutlierDetection.KindName,
     };
 
     public static IstioObjects Empty { get; } = new(
@@ -35,6 +43,7 @@ public sealed record IstioObjects(
         MeshWorkloadEntry.KindName => WorkloadEntries.GetValueOrDefault(key),
         MeshGateway.KindName => Gateways.GetValueOrDefault(key),
         MeshSidecar.KindName => Sidecars.GetValueOrDefault(key),
+        MeshInterfaceOutlierDetection.KindName => InterfaceOutlierDetections.GetValueOrDefault(key),
         _ => throw new ArgumentException($"{kind} is not an Istio networking kind", nameof(kind)),
     };
 
@@ -47,6 +56,7 @@ public sealed record IstioObjects(
         MeshWorkloadEntry.KindName => this with { WorkloadEntries = Set(WorkloadEntries, key, obj) },
         MeshGateway.KindName => this with { Gateways = Set(Gateways, key, obj) },
         MeshSidecar.KindName => this with { Sidecars = Set(Sidecars, key, obj) },
+        MeshInterfaceOutlierDetection.KindName => this with { InterfaceOutlierDetections = Set(InterfaceOutlierDetections, key, obj) },
         _ => throw new ArgumentException($"{kind} is not an Istio networking kind", nameof(kind)),
     };
 

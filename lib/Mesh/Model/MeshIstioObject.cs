@@ -1,7 +1,8 @@
 namespace ControlPlane.Mesh.Model;
 
 /// <summary>
-/// A networking.istio.io object of the model: its key, creation time and typed, validated spec
+/// A networking.istio.io object of the model (or one of the control plane's own traffic kinds, e.g.
+/// <see cref="MeshInterfaceOutlierDetection"/>): its key, creation time and typed, validated spec
 /// (see <see cref="Istio"/>). Equal when key, creation time and spec are equal, so re-reading an
 /// unchanged object is no change.
 /// </summary>

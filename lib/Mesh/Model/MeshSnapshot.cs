@@ -54,6 +54,9 @@ public sealed class MeshSnapshot
 
     public ImmutableSortedDictionary<ObjectKey, MeshSidecar> Sidecars => Istio.Sidecars;
 
+    /// <summary>The control plane's own InterfaceOutlierDetections (mesh.controlplane.io), by key.</summary>
+    public ImmutableSortedDictionary<ObjectKey, MeshInterfaceOutlierDetection> InterfaceOutlierDetections => Istio.InterfaceOutlierDetections;
+
     /// <summary>Pods by key (namespace/name): what EndpointSlice endpoints' <see cref="SliceEndpoint.PodName"/> refer to.</summary>
     public ImmutableSortedDictionary<ObjectKey, MeshPod> Pods { get; }
 

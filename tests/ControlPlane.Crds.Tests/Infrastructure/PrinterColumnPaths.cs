@@ -3,7 +3,8 @@ using k8s.Models;
 namespace ControlPlane.Crds.Tests.Infrastructure;
 
 /// <summary>
-/// Resolves a printer column's simple JSONPath (.a.b.c) against a schema. The API server accepts a path to a
+/// Resolves a printer column's JSONPath against a schema: fields (.a.b.c), and on lists every item (.a[*].b) or a
+/// filter (.a[?(@.type=="Ready")].b), which step into the items' schema. The API server accepts a path to a
 /// field that does not exist, and the column is then silently empty, so the tests check it here.
 /// </summary>
 public static class PrinterColumnPaths
@@ -24,14 +25,25 @@ public static class PrinterColumnPaths
         }
 
         var node = root;
-        foreach (var segment in jsonPath[1..].Split('.'))
+        foreach (var part in System.Text.RegularExpressions.Regex.Split(jsonPath[1..], @"\.(?![^\[]*\])"))
         {
+            var bracket = part.IndexOf('[', StringComparison.Ordinal);
+            var segment = bracket < 0 ? part : part[..bracket];
             if (node.Properties is null || !node.Properties.TryGetValue(segment, out var next))
             {
                 return false;
             }
 
             node = next;
+            if (bracket >= 0)
+            {
+                if (node.Type != "array" || SchemaNode.Items(node) is not { } items || !part.EndsWith(']'))
+                {
+                    return false;
+                }
+
+                node = items;
+            }
         }
 
         return true;

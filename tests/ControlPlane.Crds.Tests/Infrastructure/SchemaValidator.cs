@@ -5,8 +5,8 @@ using YamlDotNet.RepresentationModel;
 namespace ControlPlane.Crds.Tests.Infrastructure;
 
 /// <summary>
-/// Checks a YAML value against a CRD schema: types, enums, required fields, integer bounds, unknown fields and
-/// required-only oneOf/anyOf/allOf/not branches. A small subset of what the API server does, enough to catch a
+/// Checks a YAML value against a CRD schema: types, enums, required fields, integer bounds, string length and
+/// pattern, list length, unknown fields and required-only oneOf/anyOf/allOf/not branches. A small subset of what the API server does, enough to catch a
 /// misspelt field, a wrong enum value or a wrong type in an example. Returns one message per problem.
 /// </summary>
 public static class SchemaValidator
@@ -66,6 +66,11 @@ public static class SchemaValidator
                 CheckFields(mapping, schema, path, errors);
                 break;
             case ("array", YamlSequenceNode sequence):
+                if ((schema.MinItems is { } minItems && sequence.Children.Count < minItems) || (schema.MaxItems is { } maxItems && sequence.Children.Count > maxItems))
+                {
+                    errors.Add($"{path}: {sequence.Children.Count} items, outside [{schema.MinItems}, {schema.MaxItems}]");
+                }
+
                 var items = SchemaNode.Items(schema);
                 for (var i = 0; items is not null && i < sequence.Children.Count; i++)
                 {
@@ -126,6 +131,16 @@ public static class SchemaValidator
             && !allowed.Any(option => string.Equals(Convert.ToString(option, CultureInfo.InvariantCulture), text, StringComparison.Ordinal)))
         {
             errors.Add($"{path}: '{text}' is not one of {string.Join(", ", allowed)}");
+        }
+
+        if (kind == ScalarKind.String && ((schema.MinLength is { } minLength && text.Length < minLength) || (schema.MaxLength is { } maxLength && text.Length > maxLength)))
+        {
+            errors.Add($"{path}: {text.Length} characters, outside [{schema.MinLength}, {schema.MaxLength}]");
+        }
+
+        if (kind == ScalarKind.String && schema.Pattern is { } pattern && !System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
+        {
+            errors.Add($"{path}: '{text}' does not match {pattern}");
         }
 
         if (kind == ScalarKind.Integer && decimal.TryParse(text, CultureInfo.InvariantCulture, out var number)

@@ -47,6 +47,9 @@ public sealed class XdsServerInstance : IAsyncDisposable
 
     public ConnectionRegistry Connections => _app.Services.GetRequiredService<ConnectionRegistry>();
 
+    /// <summary>The host's services, for tests that drive or read one directly.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <param name="files">Config files (name → YAML) present before the server starts.</param>
     /// <param name="waitReady">False to return as soon as the server listens, before /healthz/ready answers 200.</param>
     public static async Task<XdsServerInstance> StartAsync(IReadOnlyDictionary<string, string>? files = null, Action<XdsServerOptions>? configure = null, bool waitReady = true)

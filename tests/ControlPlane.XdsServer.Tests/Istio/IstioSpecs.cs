@@ -19,6 +19,7 @@ internal static class IstioSpecs
             "WorkloadEntry" => Unpack(WorkloadEntryParser.Parse(spec, ns, name)),
             "Gateway" => Unpack(GatewayParser.Parse(spec, ns, name)),
             "Sidecar" => Unpack(SidecarParser.Parse(spec, ns, name)),
+            "InterfaceOutlierDetection" => Unpack(InterfaceOutlierDetectionParser.Parse(spec, ns, name)),
             _ => throw new ArgumentException(kind),
         };
     }

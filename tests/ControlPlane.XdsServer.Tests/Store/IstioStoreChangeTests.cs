@@ -49,6 +49,19 @@ public sealed class IstioStoreChangeTests
     }
 
     [Fact]
+    public void An_interface_outlier_detection_is_a_config_change_naming_it_and_an_equal_reread_is_none()
+    {
+        const string Iod = "apiVersion: mesh.controlplane.io/v1alpha1\nkind: InterfaceOutlierDetection\nmetadata: {name: payments, namespace: shop}\nspec:\n  host: payments\n  interfaces:\n  - name: pay\n    match: {uri: {exact: /pay}}\n    outlierDetection: {consecutive5xxErrors: 3}\n";
+
+        _store.Replace(Origin, Load(Iod));
+        _store.Replace(Origin, Load(Iod));
+
+        _changes.Should().ContainSingle().Which.Config.Should().Equal(new ConfigKey("InterfaceOutlierDetection", new ObjectKey("shop", "payments")));
+        _changes[0].IsEndpointOnly.Should().BeFalse();
+        _store.Current.InterfaceOutlierDetections.Keys.Should().Equal(new ObjectKey("shop", "payments"));
+    }
+
+    [Fact]
     public void Deleting_an_object_names_it()
     {
         _store.Replace(Origin, Load(VirtualService("reviews", 80)));

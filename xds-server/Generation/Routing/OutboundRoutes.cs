@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ControlPlane.Mesh.Model;
+using ControlPlane.XdsServer.Generation.Ejection;
 using ControlPlane.XdsServer.Generation.Indexes;
 using Envoy.Config.Route.V3;
 
@@ -19,7 +20,9 @@ namespace ControlPlane.XdsServer.Generation.Routing;
 /// Memoized in three layers, each by the identity of its inputs: a VirtualService's routes for a
 /// port (inputs: the resolved VirtualService and the hash policies the DestinationRules of its
 /// destinations give them, by value, so a rule change that keeps them rebuilds no route), a virtual
-/// host (its service or host name and its routes), a route configuration (its virtual hosts). A
+/// host (its service or host name and its routes), a route configuration (its virtual hosts); routes
+/// to a host with an InterfaceOutlierDetection are expanded with its interface routes in between, keyed
+/// as the routes and memoized by them and the policies (see <see cref="InterfaceRoutes"/>). A
 /// change to one VirtualService so rebuilds the routes and virtual hosts of its hosts, and
 /// re-serializes the route configurations holding them, nothing else.
 /// Routes and virtual hosts are keyed by what they depend on, not by the proxy's scope: routes by
@@ -40,6 +43,7 @@ internal sealed class OutboundRoutes
     private readonly GenerationStats _stats;
     private readonly string _clusterDomain;
     private readonly InputMemo<(string Source, int Port, string Variant), Route[]> _routes = new();
+    private readonly InputMemo<(string Source, int Port, string Variant), Route[]> _interfaceRoutes = new();
     private readonly InputMemo<(string Name, string Variant), VirtualHost> _virtualHosts = new();
     private readonly InputMemo<(string Name, string Scope), XdsResource> _configs = new();
 
@@ -87,6 +91,7 @@ internal sealed class OutboundRoutes
             .Concat(virtualServices.SelectMany(vs => vs.Spec.Hosts))
             .ToHashSet(StringComparer.Ordinal);
         _routes.RetainWhere(k => sources.Contains(k.Source));
+        _interfaceRoutes.RetainWhere(k => sources.Contains(k.Source));
         _virtualHosts.RetainWhere(k => hosts.Contains(HostOf(k.Name)));
         _configs.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && routeNames.Contains(k.Name));
     }
@@ -96,6 +101,7 @@ internal sealed class OutboundRoutes
     private sealed class Generation(OutboundRoutes owner, MeshSnapshot mesh, PortIndex? ports, RouteScope scope)
     {
         private readonly VirtualServiceIndex _virtualServices = VirtualServiceIndex.Of(mesh, owner._clusterDomain);
+        private readonly InterfaceOutlierIndex _interfaces = InterfaceOutlierIndex.Of(mesh, owner._clusterDomain);
         private readonly Dictionary<int, List<VirtualHost>> _byPort = new();
         private readonly Dictionary<string, object> _rules = new(StringComparer.Ordinal);
 
@@ -219,8 +225,8 @@ internal sealed class OutboundRoutes
             var inputs = new List<object> { vs };
             inputs.AddRange(HttpRouteTranslator.Destinations(vs).Select(d => (object?)HashPolicies.ForDestination(Rule(d.Host) as EffectiveDestinationRule, d) ?? NoRule));
             var key = (vs.Key.ToString(), port, $"{scope.Selections(vs)}|{string.Join(';', inputs.Skip(1).Select(h => h == NoRule ? string.Empty : h.ToString()))}");
-            var routes = owner._routes.Get(key, inputs.ToArray(), () =>
-                HttpRouteTranslator.Translate(vs, port, scope, host => Rule(host) as EffectiveDestinationRule).ToArray());
+            var routes = WithInterfaces(key, owner._routes.Get(key, inputs.ToArray(), () =>
+                HttpRouteTranslator.Translate(vs, port, scope, host => Rule(host) as EffectiveDestinationRule).ToArray()));
             _routeKeys[routes] = $"{key.Item1}|{key.Item3}";
             return routes;
         }
@@ -230,9 +236,23 @@ internal sealed class OutboundRoutes
             var rule = Rule(service.Hostname) as EffectiveDestinationRule;
             var hash = (object?)HashPolicies.ForService(rule, port) ?? NoRule;
             var key = (DefaultSource + service.Hostname, port, hash == NoRule ? string.Empty : hash.ToString()!);
-            var routes = owner._routes.Get(key, [service, hash], () => [HttpRouteTranslator.Default(service.Hostname, port, rule)]);
+            var routes = WithInterfaces(key, owner._routes.Get(key, [service, hash], () => [HttpRouteTranslator.Default(service.Hostname, port, rule)]));
             _routeKeys[routes] = $"{key.Item1}|{key.Item3}";
             return routes;
+        }
+
+        /// <summary>
+        /// <paramref name="routes"/> with the interface routes of the InterfaceOutlierDetections of the
+        /// hosts they send to (see <see cref="InterfaceRoutes"/>), memoized under the routes' own key by
+        /// the routes and those policies (which are the same for every proxy): a change to one such
+        /// object rebuilds only the routes to its host.
+        /// </summary>
+        private Route[] WithInterfaces((string Source, int Port, string Variant) key, Route[] routes)
+        {
+            var policies = InterfaceRoutes.PoliciesOf(routes, _interfaces);
+            return policies.Count == 0
+                ? routes
+                : owner._interfaceRoutes.Get(key, [routes, .. policies], () => InterfaceRoutes.Expand(routes, _interfaces, RouteMatches.Translate).ToArray());
         }
 
         /// <summary>

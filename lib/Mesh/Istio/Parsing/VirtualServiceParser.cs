@@ -164,7 +164,11 @@ public static class VirtualServiceParser
         return route;
     }
 
-    private static HttpMatchRequest MatchRequest(FieldReader r)
+    /// <summary>
+    /// An HTTPMatchRequest with the checks that do not depend on its route (port, sourceLabels,
+    /// gateways, sourceNamespace); regexes are checked by <see cref="CheckMatch"/>.
+    /// </summary>
+    internal static HttpMatchRequest MatchRequest(FieldReader r)
     {
         // Regexes are checked with the route, which knows whether it delegates (then none are allowed).
         var match = new HttpMatchRequest(
@@ -205,29 +209,38 @@ public static class VirtualServiceParser
     {
         for (var i = 0; i < matches.Count; i++)
         {
-            var match = matches[i];
-            var at = $"match[{i}]";
-            var singles = new (string Field, StringMatch? Value)[] { ("uri", match.Uri), ("scheme", match.Scheme), ("method", match.Method), ("authority", match.Authority) };
-            var maps = new List<(string Field, ValueMap<StringMatch> Value)> { ("headers", match.Headers), ("queryParams", match.QueryParams) };
-            if (!independent)
-            {
-                maps.Add(("withoutHeaders", match.WithoutHeaders));
-            }
+            CheckMatch(r, $"match[{i}]", matches[i], independent);
+        }
+    }
 
-            foreach (var (field, value) in singles)
-            {
-                CheckRegex(r, $"{at}.{field}", value, independent, $"{field} match does not support regex match for delegating");
-            }
+    /// <summary>
+    /// One match of <see cref="CheckMatches"/>, at the field path <paramref name="at"/> relative to
+    /// <paramref name="r"/> (empty: <paramref name="r"/> reads the match itself): RE2 regexes where
+    /// <paramref name="independent"/>, none otherwise; no empty header names.
+    /// </summary>
+    internal static void CheckMatch(FieldReader r, string at, HttpMatchRequest match, bool independent)
+    {
+        at = at.Length == 0 ? string.Empty : at + ".";
+        var singles = new (string Field, StringMatch? Value)[] { ("uri", match.Uri), ("scheme", match.Scheme), ("method", match.Method), ("authority", match.Authority) };
+        var maps = new List<(string Field, ValueMap<StringMatch> Value)> { ("headers", match.Headers), ("queryParams", match.QueryParams) };
+        if (!independent)
+        {
+            maps.Add(("withoutHeaders", match.WithoutHeaders));
+        }
 
-            foreach (var (field, map) in maps)
+        foreach (var (field, value) in singles)
+        {
+            CheckRegex(r, $"{at}{field}", value, independent, $"{field} match does not support regex match for delegating");
+        }
+
+        foreach (var (field, map) in maps)
+        {
+            foreach (var (name, value) in map)
             {
-                foreach (var (name, value) in map)
+                CheckRegex(r, $"{at}{field}[{SpecReader.Quote(name)}]", value, independent, $"{field} match {SpecReader.Quote(name)} does not support regex match for delegating");
+                if (field != "queryParams" && name.Length == 0)
                 {
-                    CheckRegex(r, $"{at}.{field}[{SpecReader.Quote(name)}]", value, independent, $"{field} match {SpecReader.Quote(name)} does not support regex match for delegating");
-                    if (field != "queryParams" && name.Length == 0)
-                    {
-                        r.Error($"{at}.{field}", "header name cannot be empty");
-                    }
+                    r.Error($"{at}{field}", "header name cannot be empty");
                 }
             }
         }

@@ -5,7 +5,7 @@ using k8s.Models;
 
 namespace ControlPlane.Mesh.Kubernetes.Istio;
 
-/// <summary>A networking.istio.io object, kept with its spec as JSON until the kind is translated.</summary>
+/// <summary>A networking.istio.io (or mesh.controlplane.io traffic) object, kept with its spec as JSON until the kind is translated.</summary>
 public sealed class IstioResource : IKubernetesObject<V1ObjectMeta>
 {
     [JsonPropertyName("apiVersion")]

@@ -1,10 +1,11 @@
 using System.Threading.Channels;
 
-namespace ControlPlane.Operator.Status;
+namespace ControlPlane.Mesh.Kubernetes;
 
 /// <summary>
-/// A work queue of keys: a key queued twice before it is taken is worked once; a key whose work
-/// failed comes back after an exponentially growing delay.
+/// A work queue of keys (for status writers: the operator's and the xds-server's): a key queued
+/// twice before it is taken is worked once; a key whose work failed comes back after an
+/// exponentially growing delay.
 /// </summary>
 public sealed class RateLimitedQueue<T>
     where T : notnull

@@ -26,8 +26,11 @@ public sealed class XdsServerOptions
     /// <summary>A push waits at most this long after the first change (Istio's PILOT_DEBOUNCE_MAX).</summary>
     public TimeSpan DebounceMax { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How many streams may prepare a push at the same time.</summary>
-    public int MaxConcurrentPushes { get; set; } = 100;
+    /// <summary>
+    /// How many streams may generate a view's config at the same time (others needing the same view
+    /// await it). Generation is CPU-bound: more at once than cores only adds lock contention.
+    /// </summary>
+    public int MaxConcurrentPushes { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>
     /// How many responses of <see cref="SendLimiter.LargeResponseBytes"/> or more may be being written

@@ -25,7 +25,7 @@ public sealed class VirtualServiceIndex
     private readonly Dictionary<(string Namespace, string Gateway), List<ResolvedVirtualService>> _exported = new();
     private readonly Dictionary<string, List<ResolvedVirtualService>> _public = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Namespace, string Gateway), ImmutableArray<ResolvedVirtualService>> _forGateway = new();
-    private readonly ConcurrentDictionary<(string Namespace, string Host), ImmutableArray<ResolvedVirtualService>> _forHost = new();
+    private readonly ConcurrentDictionary<string, SidecarHosts> _forHost = new(StringComparer.Ordinal);
 
     private VirtualServiceIndex(MeshSnapshot mesh, string clusterDomain)
     {
@@ -111,9 +111,12 @@ public sealed class VirtualServiceIndex
     /// istiod's route configuration the first one claims the host; later ones' virtual hosts for it
     /// are dropped as duplicates.
     /// </summary>
+    /// <remarks>
+    /// Filed once per namespace by host (a handful of writes per namespace, not one per namespace and
+    /// service: thousands of streams generating at once contended on those).
+    /// </remarks>
     public ImmutableArray<ResolvedVirtualService> ForHost(string proxyNamespace, string hostname) =>
-        _forHost.GetOrAdd((proxyNamespace, hostname), key =>
-            ForSidecar(key.Namespace).Where(vs => vs.Spec.Hosts.Any(h => Covers(h, key.Host))).ToImmutableArray());
+        _forHost.GetOrAdd(proxyNamespace, ns => new SidecarHosts(ForSidecar(ns))).For(hostname);
 
     /// <summary>
     /// The resolved hosts whose routes depend on the VirtualService <paramref name="key"/>: its own,
@@ -124,10 +127,6 @@ public sealed class VirtualServiceIndex
         All.Where(vs => vs.Key == key || vs.Delegates.Any(d => d.Key == key) || (DelegatesByRoot.GetValueOrDefault(vs.Key).Contains(key)))
             .SelectMany(vs => vs.Spec.Hosts)
             .Distinct(StringComparer.Ordinal);
-
-    /// <summary>A VirtualService host applies to a service host when equal, or when it is a wildcard matching it.</summary>
-    private static bool Covers(string vsHost, string serviceHost) =>
-        HostName.IsWildcard(vsHost) ? HostName.Matches(serviceHost, vsHost) : vsHost == serviceHost;
 
     /// <summary>A delegate is usable by a root in <paramref name="rootNamespace"/> when exported there (or everywhere; "." is its own namespace; none is everywhere).</summary>
     private static bool IsExportedTo(MeshVirtualService delegateVs, string rootNamespace)
@@ -239,4 +238,59 @@ public sealed class VirtualServiceIndex
     }
 
     private sealed record Resolution(string Domain, ResolvedVirtualService Result);
+
+    /// <summary>The VirtualServices one namespace's sidecars see, by the exact hosts they name, and those with wildcard hosts.</summary>
+    private sealed class SidecarHosts
+    {
+        private readonly Dictionary<string, ImmutableArray<ResolvedVirtualService>> _exact = new(StringComparer.Ordinal);
+        private readonly ImmutableArray<(int Order, ResolvedVirtualService VirtualService)> _wildcards;
+        private readonly Dictionary<ResolvedVirtualService, int> _order;
+
+        public SidecarHosts(ImmutableArray<ResolvedVirtualService> visible)
+        {
+            var exact = new Dictionary<string, List<ResolvedVirtualService>>(StringComparer.Ordinal);
+            var wildcards = ImmutableArray.CreateBuilder<(int, ResolvedVirtualService)>();
+            for (var i = 0; i < visible.Length; i++)
+            {
+                var vs = visible[i];
+                foreach (var host in vs.Spec.Hosts.Distinct(StringComparer.Ordinal))
+                {
+                    if (HostName.IsWildcard(host))
+                    {
+                        wildcards.Add((i, vs));
+                    }
+                    else
+                    {
+                        if (!exact.TryGetValue(host, out var list))
+                        {
+                            exact[host] = list = [];
+                        }
+
+                        list.Add(vs);
+                    }
+                }
+            }
+
+            foreach (var (host, list) in exact)
+            {
+                _exact[host] = list.Distinct().ToImmutableArray();
+            }
+
+            _wildcards = wildcards.ToImmutable();
+            _order = visible.Select((vs, i) => (vs, i)).GroupBy(p => p.vs).ToDictionary(g => g.Key, g => g.First().i);
+        }
+
+        /// <summary>Those naming <paramref name="hostname"/> exactly or by wildcard, in the order the namespace sees them.</summary>
+        public ImmutableArray<ResolvedVirtualService> For(string hostname)
+        {
+            var exact = _exact.GetValueOrDefault(hostname, []);
+            if (_wildcards.IsEmpty)
+            {
+                return exact;
+            }
+
+            var matching = _wildcards.Where(w => w.VirtualService.Spec.Hosts.Any(h => HostName.IsWildcard(h) && HostName.Matches(hostname, h))).Select(w => w.VirtualService);
+            return exact.Concat(matching).Distinct().OrderBy(vs => _order[vs]).ToImmutableArray();
+        }
+    }
 }

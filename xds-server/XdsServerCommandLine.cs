@@ -23,6 +23,7 @@ public static class XdsServerCommandLine
         var maxStreams = new Option<int>("--max-streams-per-connection") { Description = "Concurrent HTTP/2 streams one proxy connection may open; further ones wait.", DefaultValueFactory = _ => defaults.MaxStreamsPerConnection };
         var maxQueued = new Option<int>("--max-queued-requests") { Description = "Requests one ADS stream holds before it stops reading (HTTP/2 flow control then holds the proxy back).", DefaultValueFactory = _ => defaults.MaxQueuedRequests };
         var maxSends = new Option<int>("--max-concurrent-sends") { Description = "Responses of 64 KiB or more being written at once across all streams (bounds write buffers during a push).", DefaultValueFactory = _ => defaults.MaxConcurrentSends };
+        var trimAfter = new Option<int>("--idle-memory-trim-after-ms") { Description = "After a burst, how long the process must be quiet before its free heap goes back to the OS; 0: never.", DefaultValueFactory = _ => (int)defaults.IdleMemoryTrimAfter.TotalMilliseconds };
         var edsForHeadless = new Option<bool>("--enable-eds-for-headless-services") { Description = "Give sidecars EDS clusters for headless services instead of ORIGINAL_DST ones (istiod's PILOT_ENABLE_EDS_FOR_HEADLESS_SERVICES)." };
         var logFormat = new Option<string>("--log-format") { Description = "text or json.", DefaultValueFactory = _ => defaults.LogFormat };
         var logLevel = new Option<string>("--log-level") { Description = "Verbose, Debug, Information, Warning or Error.", DefaultValueFactory = _ => defaults.LogLevel };
@@ -50,7 +51,7 @@ public static class XdsServerCommandLine
         var root = new RootCommand("xds-server: serves Envoy v3 xDS (ADS, state of the world and delta) for the mesh")
         {
             configDir, kubernetes, kubeconfig, grpcPort, httpPort, listenAddress, clusterDomain, debounceAfter, debounceMax, maxPushes,
-            maxRequestBytes, maxStreams, maxQueued, maxSends, edsForHeadless, logFormat, logLevel,
+            maxRequestBytes, maxStreams, maxQueued, maxSends, trimAfter, edsForHeadless, logFormat, logLevel,
         };
         root.SetAction((parse, cancellationToken) => run(
             new XdsServerOptions
@@ -69,6 +70,7 @@ public static class XdsServerCommandLine
                 MaxStreamsPerConnection = parse.GetValue(maxStreams),
                 MaxQueuedRequests = parse.GetValue(maxQueued),
                 MaxConcurrentSends = parse.GetValue(maxSends),
+                IdleMemoryTrimAfter = TimeSpan.FromMilliseconds(Math.Max(0, parse.GetValue(trimAfter))),
                 EnableEdsForHeadlessServices = parse.GetValue(edsForHeadless),
                 LogFormat = parse.GetValue(logFormat)!,
                 LogLevel = parse.GetValue(logLevel)!,

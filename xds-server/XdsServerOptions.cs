@@ -27,6 +27,12 @@ public sealed class XdsServerOptions
     public TimeSpan DebounceMax { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// After a burst (a push storm), how long the process must be quiet before its free heap is
+    /// returned to the operating system (see <see cref="Hosting.IdleMemoryTrimmer"/>); zero: never.
+    /// </summary>
+    public TimeSpan IdleMemoryTrimAfter { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// How many streams may generate a view's config at the same time (others needing the same view
     /// await it). Generation is CPU-bound: more at once than cores only adds lock contention.
     /// </summary>

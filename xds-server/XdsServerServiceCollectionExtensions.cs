@@ -32,6 +32,7 @@ public static class XdsServerServiceCollectionExtensions
         services.AddSingleton<PushDebouncer>();
         services.AddSingleton<ServingReadiness>();
         services.AddHostedService(sp => sp.GetRequiredService<PushDebouncer>());
+        services.AddHostedService<Hosting.IdleMemoryTrimmer>();
         services.AddGrpc(o => o.MaxSendMessageSize = null);
         services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
             .Configure<IOptions<XdsServerOptions>>((grpc, xds) => grpc.MaxReceiveMessageSize = xds.Value.MaxRequestBytes);

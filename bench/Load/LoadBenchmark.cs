@@ -120,6 +120,7 @@ internal sealed class LoadBenchmark
         var target = new Uri($"http://127.0.0.1:{grpcPort}");
         var pid = server.Pid;
         await ScenarioRunner.WaitQuietAsync(pid, TimeSpan.FromSeconds(30));
+        await ScenarioRunner.WaitRssSettledAsync(pid, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30));
         var baselineRss = ProcStat.RssBytes(pid) ?? 0;
 
         var all = new[] { XdsType.Cluster, XdsType.Endpoint, XdsType.Listener, XdsType.Route };
@@ -136,6 +137,7 @@ internal sealed class LoadBenchmark
             _options.Deadline));
 
         await ScenarioRunner.WaitQuietAsync(pid, TimeSpan.FromSeconds(60));
+        await ScenarioRunner.WaitRssSettledAsync(pid, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30));
         var connectedRss = ProcStat.RssBytes(pid) ?? 0;
         if (_options.Hold > TimeSpan.Zero)
         {

@@ -103,6 +103,27 @@ internal sealed class ScenarioRunner
     }
 
     /// <summary>Waits (at most <paramref name="limit"/>) until the server has used under 5% of a core for half a second.</summary>
+    /// <summary>
+    /// Waits until the server's RSS has not fallen by more than 1 % for <paramref name="window"/>
+    /// (at most <paramref name="limit"/>): an idle server may still be returning a burst's memory.
+    /// </summary>
+    public static async Task WaitRssSettledAsync(int serverPid, TimeSpan window, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        var reference = ProcStat.RssBytes(serverPid) ?? 0;
+        var since = clock.Elapsed;
+        while (clock.Elapsed < limit && clock.Elapsed - since < window)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var rss = ProcStat.RssBytes(serverPid) ?? reference;
+            if (rss < reference * 0.99)
+            {
+                reference = rss;
+                since = clock.Elapsed;
+            }
+        }
+    }
+
     public static async Task WaitQuietAsync(int serverPid, TimeSpan limit)
     {
         var window = TimeSpan.FromMilliseconds(500);

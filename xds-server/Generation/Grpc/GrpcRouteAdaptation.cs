@@ -11,7 +11,7 @@ namespace ControlPlane.XdsServer.Generation.Grpc;
 /// @grpc/grpc-js-xds 1.14 reads and accepts: it NACKs a whole route configuration for a redirect
 /// or direct response, a fault config without percentages, or a retry count of 0, and it
 /// ignores most of what Envoy reads, so those fields are left out rather than sent as if they
-/// worked. See docs/traffic/grpc9.md for each field.
+/// worked. See docs/traffic.md (its proxyless gRPC column) for each field.
 /// </summary>
 public static class GrpcRouteAdaptation
 {

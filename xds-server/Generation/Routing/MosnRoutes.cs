@@ -25,7 +25,7 @@ namespace ControlPlane.XdsServer.Generation.Routing;
 /// </item>
 /// </list>
 /// What MOSN drops without harm (per-route header changes, host rewrites, CORS, per-destination
-/// headers, query-parameter hashing) is sent as for Envoy; docs/traffic/vs9.md lists it.
+/// headers, query-parameter hashing) is sent as for Envoy; docs/traffic.md (VirtualService) lists it.
 /// </summary>
 public static class MosnRoutes
 {

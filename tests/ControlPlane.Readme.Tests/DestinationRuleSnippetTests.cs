@@ -28,12 +28,6 @@ public sealed class DestinationRuleSnippetTests(ITestOutputHelper output)
             }
 
             await File.WriteAllTextAsync(Path.Combine(work.FullName, "destinationrule.yaml"), snippet.Text);
-            // The example mesh's reviews endpoints name these Pods; their Deployments would label them so.
-            await File.WriteAllTextAsync(Path.Combine(work.FullName, "reviews-pods.yaml"), string.Join("---\n", new[]
-            {
-                ("reviews-v1-5b8c7d-a1", "v1"), ("reviews-v2-6c9d8e-b2", "v2"), ("reviews-v3-7d0e9f-c3", "v3"),
-            }.Select(p => $"apiVersion: v1\nkind: Pod\nmetadata: {{name: {p.Item1}, namespace: bookinfo, labels: {{app: reviews, version: {p.Item2}}}}}\n")));
-
             await using var server = ControlPlaneProcess.Start("xds-server", ["--config-dir", work.FullName, "--listen-address", "127.0.0.1", "--grpc-port", "0", "--http-port", "0"], output);
             await server.WaitReadyAsync();
             var port = await server.PortOfAsync("grpc");

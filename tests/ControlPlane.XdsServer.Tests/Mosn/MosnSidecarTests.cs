@@ -43,7 +43,7 @@ public sealed class MosnSidecarTests : IAsyncLifetime
     [Fact]
     public async Task A_service_added_while_mosn_runs_gets_its_endpoints()
     {
-        await using var mosn = Mosn();
+        await using var mosn = Mosn(refresh: NoRefresh);
         await mosn.StartAsync();
         await ConvergedAsync(mosn, Reviews, Ratings);
 
@@ -58,7 +58,7 @@ public sealed class MosnSidecarTests : IAsyncLifetime
     [Fact]
     public async Task After_a_reconnect_mosn_is_served_again()
     {
-        await using var mosn = Mosn();
+        await using var mosn = Mosn(refresh: NoRefresh);
         await mosn.StartAsync();
         await ConvergedAsync(mosn, Reviews, Ratings);
 
@@ -139,5 +139,12 @@ public sealed class MosnSidecarTests : IAsyncLifetime
     private static Task ConvergedAsync(MosnClient mosn, params string[] clusters) =>
         Eventually.Until(() => clusters.All(mosn.Hosts.ContainsKey), "MOSN to hold every cluster's endpoints");
 
-    private MosnClient Mosn() => new(_server.Channel, TestNodes.Mosn()) { LocalAddresses = new HashSet<string> { "10.0.0.2" } };
+    /// <summary>
+    /// Longer than any wait here: with it, only the server's push can bring MOSN the change (MOSN's
+    /// own 10 s CDS re-request would otherwise rescue a server that sent nothing).
+    /// </summary>
+    private static readonly TimeSpan NoRefresh = TimeSpan.FromMinutes(10);
+
+    private MosnClient Mosn(TimeSpan? refresh = null) =>
+        new(_server.Channel, TestNodes.Mosn()) { LocalAddresses = new HashSet<string> { "10.0.0.2" }, RefreshDelay = refresh ?? TimeSpan.FromSeconds(10) };
 }

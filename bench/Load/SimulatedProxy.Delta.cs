@@ -7,47 +7,45 @@ namespace ControlPlane.Benchmarks.Load;
 /// <summary>The delta (incremental) stream of a simulated proxy.</summary>
 internal sealed partial class SimulatedProxy
 {
-    private Task RunDeltaAsync(GrpcChannel channel, bool resume, CancellationToken token) => GuardAsync(
-        async () =>
+    private async Task RunDeltaAsync(GrpcChannel channel, bool resume, CancellationToken token)
+    {
+        using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(AdsMethods.Delta, null, new CallOptions(cancellationToken: token));
+        var requests = call.RequestStream;
+        _nodeSent = false;
+        if (resume && !_floor)
         {
-            using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(AdsMethods.Delta, null, new CallOptions(cancellationToken: token));
-            var requests = call.RequestStream;
-            _nodeSent = false;
-            if (resume && !_floor)
+            for (var type = 0; type < XdsTypes.Count; type++)
             {
-                for (var type = 0; type < XdsTypes.Count; type++)
+                var state = _types[type];
+                if (state.Requested)
                 {
-                    var state = _types[type];
-                    if (state.Requested)
-                    {
-                        var request = new DeltaDiscoveryRequest { TypeUrl = XdsTypes.Urls[type], Node = NodeOnce() };
-                        request.ResourceNamesSubscribe.AddRange(state.Subscribed);
-                        request.InitialResourceVersions.Add(state.Known);
-                        await requests.WriteAsync(request);
-                    }
+                    var request = new DeltaDiscoveryRequest { TypeUrl = XdsTypes.Urls[type], Node = NodeOnce() };
+                    request.ResourceNamesSubscribe.AddRange(state.Subscribed);
+                    request.InitialResourceVersions.Add(state.Known);
+                    await requests.WriteAsync(request);
                 }
             }
-            else
+        }
+        else
+        {
+            foreach (var state in _types)
             {
-                foreach (var state in _types)
-                {
-                    state.Reset();
-                }
-
-                _types[(int)XdsType.Cluster].Requested = true;
-                await requests.WriteAsync(new DeltaDiscoveryRequest { TypeUrl = XdsTypes.Urls[(int)XdsType.Cluster], Node = NodeOnce() });
+                state.Reset();
             }
 
-            Opened();
+            _types[(int)XdsType.Cluster].Requested = true;
+            await requests.WriteAsync(new DeltaDiscoveryRequest { TypeUrl = XdsTypes.Urls[(int)XdsType.Cluster], Node = NodeOnce() });
+        }
 
-            while (await call.ResponseStream.MoveNext(token))
-            {
-                var response = call.ResponseStream.Current;
-                response.Probe?.Record(Identity.Index, response);
-                await OnDeltaResponseAsync(requests, response);
-            }
-        },
-        token);
+        Opened();
+
+        while (await call.ResponseStream.MoveNext(token))
+        {
+            var response = call.ResponseStream.Current;
+            response.Probe?.Record(Identity.Index, response);
+            await OnDeltaResponseAsync(requests, response);
+        }
+    }
 
     private async Task OnDeltaResponseAsync(IClientStreamWriter<DeltaDiscoveryRequest> requests, XdsResponse response)
     {

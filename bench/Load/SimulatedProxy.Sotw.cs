@@ -7,43 +7,41 @@ namespace ControlPlane.Benchmarks.Load;
 /// <summary>The state-of-the-world stream of a simulated proxy.</summary>
 internal sealed partial class SimulatedProxy
 {
-    private Task RunSotwAsync(GrpcChannel channel, bool resume, CancellationToken token) => GuardAsync(
-        async () =>
+    private async Task RunSotwAsync(GrpcChannel channel, bool resume, CancellationToken token)
+    {
+        using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(AdsMethods.StateOfTheWorld, null, new CallOptions(cancellationToken: token));
+        var requests = call.RequestStream;
+        _nodeSent = false;
+        if (resume && !_floor)
         {
-            using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(AdsMethods.StateOfTheWorld, null, new CallOptions(cancellationToken: token));
-            var requests = call.RequestStream;
-            _nodeSent = false;
-            if (resume && !_floor)
+            for (var type = 0; type < XdsTypes.Count; type++)
             {
-                for (var type = 0; type < XdsTypes.Count; type++)
+                if (_types[type].Requested)
                 {
-                    if (_types[type].Requested)
-                    {
-                        await SendSotwAsync(requests, (XdsType)type);
-                    }
+                    await SendSotwAsync(requests, (XdsType)type);
                 }
             }
-            else
+        }
+        else
+        {
+            foreach (var state in _types)
             {
-                foreach (var state in _types)
-                {
-                    state.Reset();
-                }
-
-                _types[(int)XdsType.Cluster].Requested = true;
-                await SendSotwAsync(requests, XdsType.Cluster);
+                state.Reset();
             }
 
-            Opened();
+            _types[(int)XdsType.Cluster].Requested = true;
+            await SendSotwAsync(requests, XdsType.Cluster);
+        }
 
-            while (await call.ResponseStream.MoveNext(token))
-            {
-                var response = call.ResponseStream.Current;
-                response.Probe?.Record(Identity.Index, response);
-                await OnSotwResponseAsync(requests, response);
-            }
-        },
-        token);
+        Opened();
+
+        while (await call.ResponseStream.MoveNext(token))
+        {
+            var response = call.ResponseStream.Current;
+            response.Probe?.Record(Identity.Index, response);
+            await OnSotwResponseAsync(requests, response);
+        }
+    }
 
     private async Task OnSotwResponseAsync(IClientStreamWriter<DiscoveryRequest> requests, XdsResponse response)
     {

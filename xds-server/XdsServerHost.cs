@@ -21,11 +21,19 @@ public static class XdsServerHost
         ["http"] = "--http-port",
     };
 
+    /// <summary>Pending connections the listening sockets ask the kernel to queue (capped by net.core.somaxconn).</summary>
+    public const int ListenBacklog = 65535;
+
     public static WebApplication Build(XdsServerOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = ControlPlaneHost.CreateBuilder(options, options.LogLevel, options.LogFormat);
 
         var address = IPAddress.Parse(options.ListenAddress);
+
+        // Every sidecar of a cluster reconnects at once when a replica restarts: Kestrel's default
+        // listen backlog (512) overflowed at 10,000 proxies and the kernel reset their connections.
+        // The kernel caps this at net.core.somaxconn (4096 on Debian 12), as for istiod's Go listener.
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = ListenBacklog);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var ports = kestrel.ApplicationServices.GetRequiredService<BoundPorts>();

@@ -22,6 +22,9 @@ internal abstract class AdsStream<TRequest, TResponse>
     private readonly HashSet<string> _reportedUnknownTypes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reportedUnknownNames = new(StringComparer.Ordinal);
     private volatile bool _proxyLeft;
+
+    /// <summary>How reading the proxy's requests ended, for the log of a stream that ends unidentified.</summary>
+    private string _readEnd = "still reading";
     private long _nonce;
     private ProxyView? _lastView;
 
@@ -100,6 +103,10 @@ internal abstract class AdsStream<TRequest, TResponse>
             if (Connection.Node is not null)
             {
                 Logger.LogInformation("Proxy {ProxyId} disconnected ({Flavor} stream {ConnectionId})", Connection.Node.Id, Connection.Flavor, Connection.Id);
+            }
+            else
+            {
+                Logger.LogDebug("ADS stream {ConnectionId} from {Peer} ended before its first request ({Reason})", Connection.Id, Call.Peer, _readEnd);
             }
 
             await reading;
@@ -287,6 +294,7 @@ internal abstract class AdsStream<TRequest, TResponse>
                 await Connection.WaitForRequestSlotAsync(cancellationToken);
                 if (!await _requests.MoveNext(cancellationToken))
                 {
+                    _readEnd = "the proxy closed its request stream";
                     break;
                 }
 
@@ -298,6 +306,7 @@ internal abstract class AdsStream<TRequest, TResponse>
         catch (Exception e) when (cancellationToken.IsCancellationRequested || IsDisconnect(e))
         {
             // Cancelled, or the proxy reset its stream: it left; there is nothing more to read.
+            _readEnd = cancellationToken.IsCancellationRequested ? "cancelled" : $"{e.GetType().Name}: {Bounded(e.Message, 200)}";
             _proxyLeft = true;
             Connection.Complete();
         }

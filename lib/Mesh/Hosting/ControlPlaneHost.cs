@@ -45,11 +45,13 @@ public static partial class ControlPlaneHost
             var option = endpoint is not null && portOptions.TryGetValue(endpoint, out var name) ? name : string.Join(" or ", portOptions.Values);
             var reason = cause is AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }
                 ? "the port is already in use" : cause.Message;
+            // Stopping (rather than only disposing) tells the host its background services end on
+            // purpose; stopping first also lets what they were logging (a config source's first read)
+            // come out before the one line that says why the process exits.
+            await app.StopAsync(CancellationToken.None);
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ControlPlaneHost).FullName!).LogCritical(
                 "Cannot listen for {Endpoint} on {Address}: {Reason}; choose another port with {Option}",
                 endpoint ?? "an endpoint", address, reason, option);
-            // Stopping (rather than only disposing) tells the host its background services end on purpose.
-            await app.StopAsync(CancellationToken.None);
             await app.DisposeAsync();
             return 1;
         }

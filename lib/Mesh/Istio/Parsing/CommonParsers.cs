@@ -138,6 +138,24 @@ internal static class CommonParsers
         }
     }
 
+    /// <summary>
+    /// Istio 1.10's checks of the ejection fields a DestinationRule's outlierDetection and an
+    /// InterfaceOutlierDetection's interface share: interval and baseEjectionTime are valid durations,
+    /// maxEjectionPercent and minHealthPercent are percentages (0-100).
+    /// </summary>
+    public static void CheckEjection(FieldReader r, TimeSpan? interval, TimeSpan? baseEjectionTime, int maxEjectionPercent, int minHealthPercent)
+    {
+        CheckDuration(r, "interval", interval);
+        CheckDuration(r, "baseEjectionTime", baseEjectionTime);
+        foreach (var (field, value) in new[] { ("maxEjectionPercent", maxEjectionPercent), ("minHealthPercent", minHealthPercent) })
+        {
+            if (IstioValidation.Percent(value) is { } error)
+            {
+                r.Error(field, error);
+            }
+        }
+    }
+
     public static void CheckDuration(FieldReader r, string field, TimeSpan? duration)
     {
         if (duration is { } value && IstioValidation.Duration(value) is { } error)

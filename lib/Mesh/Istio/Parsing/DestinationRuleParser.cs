@@ -201,21 +201,12 @@ public static class DestinationRuleParser
             r.Duration("baseEjectionTime"),
             r.Int32("maxEjectionPercent"),
             r.Int32("minHealthPercent"));
-        CommonParsers.CheckDuration(r, "baseEjectionTime", outlier.BaseEjectionTime);
         if (outlier.ConsecutiveErrors != 0)
         {
             r.Spec.Warning(r.At("consecutiveErrors"), "outlier detection consecutive errors is deprecated, use consecutiveGatewayErrors or consecutive5xxErrors instead");
         }
 
-        CommonParsers.CheckDuration(r, "interval", outlier.Interval);
-        foreach (var (field, value) in new[] { ("maxEjectionPercent", outlier.MaxEjectionPercent), ("minHealthPercent", outlier.MinHealthPercent) })
-        {
-            if (IstioValidation.Percent(value) is { } error)
-            {
-                r.Error(field, error);
-            }
-        }
-
+        CommonParsers.CheckEjection(r, outlier.Interval, outlier.BaseEjectionTime, outlier.MaxEjectionPercent, outlier.MinHealthPercent);
         return outlier;
     }
 

@@ -145,15 +145,7 @@ public static class InterfaceOutlierDetectionParser
             r.Int32("maxEjectionPercent"),
             r.Int32("minHealthPercent"),
             r.Message("failurePercentage", FailurePercentage));
-        CommonParsers.CheckDuration(r, "interval", settings.Interval);
-        CommonParsers.CheckDuration(r, "baseEjectionTime", settings.BaseEjectionTime);
-        foreach (var (field, value) in new[] { ("maxEjectionPercent", settings.MaxEjectionPercent), ("minHealthPercent", settings.MinHealthPercent) })
-        {
-            if (IstioValidation.Percent(value) is { } error)
-            {
-                r.Error(field, error);
-            }
-        }
+        CommonParsers.CheckEjection(r, settings.Interval, settings.BaseEjectionTime, settings.MaxEjectionPercent, settings.MinHealthPercent);
 
         if (r.Has("consecutiveErrors"))
         {

@@ -37,8 +37,8 @@ public sealed class ProxylessGrpcIncrementalTests
             after[i].Routes.Find("reviews.default.svc.cluster.local:9080").Should().NotBeSameAs(before[i].Routes.Find("reviews.default.svc.cluster.local:9080"));
             after[i].Routes.Find("details.default.svc.cluster.local:8000").Should().BeSameAs(before[i].Routes.Find("details.default.svc.cluster.local:8000"));
             after[i].Routes.Find("ratings.default.svc.cluster.local:9080").Should().BeSameAs(before[i].Routes.Find("ratings.default.svc.cluster.local:9080"));
-            SameResources(after[i].Listeners, before[i].Listeners);
-            SameResources(after[i].Clusters, before[i].Clusters);
+            after[i].Listeners.ShouldHoldTheSameInstancesAs(before[i].Listeners);
+            after[i].Clusters.ShouldHoldTheSameInstancesAs(before[i].Clusters);
         }
     }
 
@@ -59,8 +59,8 @@ public sealed class ProxylessGrpcIncrementalTests
         after.Clusters.Find("outbound|9080|v1|reviews.default.svc.cluster.local")!.Body.Unpack<Cluster>().LbPolicy
             .Should().Be(Cluster.Types.LbPolicy.RoundRobin, "the client has no least-request balancer, and refuses a cluster asking for one");
         after.Clusters.Find("outbound|8000||details.default.svc.cluster.local").Should().BeSameAs(before.Clusters.Find("outbound|8000||details.default.svc.cluster.local"));
-        SameResources(after.Routes, before.Routes);
-        SameResources(after.Listeners, before.Listeners);
+        after.Routes.ShouldHoldTheSameInstancesAs(before.Routes);
+        after.Listeners.ShouldHoldTheSameInstancesAs(before.Listeners);
     }
 
     [Fact]
@@ -81,9 +81,9 @@ public sealed class ProxylessGrpcIncrementalTests
         reused.Clusters.Should().BeSameAs(before.Clusters);
         reused.Endpoints.Find("outbound|9080||reviews.default.svc.cluster.local").Should().NotBeSameAs(before.Endpoints.Find("outbound|9080||reviews.default.svc.cluster.local"));
         generator.Stats.ResourcesBuilt.Should().Be(built, "even a full generation finds every resource memoized");
-        SameResources(full.Routes, before.Routes);
-        SameResources(full.Listeners, before.Listeners);
-        SameResources(full.Clusters, before.Clusters);
+        full.Routes.ShouldHoldTheSameInstancesAs(before.Routes);
+        full.Listeners.ShouldHoldTheSameInstancesAs(before.Listeners);
+        full.Clusters.ShouldHoldTheSameInstancesAs(before.Clusters);
     }
 
     [Fact]
@@ -99,9 +99,9 @@ public sealed class ProxylessGrpcIncrementalTests
               - route:
                 - destination: {host: ratings}
             """)]);
-        var web = ProxyViews.For(NodeParser.Parse(Labelled(TestNodes.Sidecar(pod: "web", ip: "10.0.1.1", generator: "grpc"), ("app", "web"))), mesh);
-        var api = ProxyViews.For(NodeParser.Parse(Labelled(TestNodes.Sidecar(pod: "api", ip: "10.0.1.2", generator: "grpc"), ("app", "api"))), mesh);
-        var batch = ProxyViews.For(NodeParser.Parse(Labelled(TestNodes.Sidecar(pod: "batch", ip: "10.0.1.3", generator: "grpc"), ("app", "batch"))), mesh);
+        var web = ProxyViews.For(NodeParser.Parse(TestNodes.Labelled(TestNodes.Sidecar(pod: "web", ip: "10.0.1.1", generator: "grpc"), ("app", "web"))), mesh);
+        var api = ProxyViews.For(NodeParser.Parse(TestNodes.Labelled(TestNodes.Sidecar(pod: "api", ip: "10.0.1.2", generator: "grpc"), ("app", "api"))), mesh);
+        var batch = ProxyViews.For(NodeParser.Parse(TestNodes.Labelled(TestNodes.Sidecar(pod: "batch", ip: "10.0.1.3", generator: "grpc"), ("app", "batch"))), mesh);
 
         api.Should().Be(web);
         batch.Should().NotBe(web);
@@ -144,25 +144,4 @@ public sealed class ProxylessGrpcIncrementalTests
 
     private static Route Route(ProxyConfig config, string routeName) =>
         config.Routes.Find(routeName)!.Body.Unpack<RouteConfiguration>().VirtualHosts.Single().Routes[0];
-
-    private static void SameResources(ResourceSet after, ResourceSet before)
-    {
-        after.Resources.Keys.Should().Equal(before.Resources.Keys);
-        foreach (var (name, resource) in after.Resources)
-        {
-            resource.Should().BeSameAs(before.Resources[name], $"{name} did not change");
-        }
-    }
-
-    private static Envoy.Config.Core.V3.Node Labelled(Envoy.Config.Core.V3.Node node, params (string Key, string Value)[] labels)
-    {
-        var fields = new Google.Protobuf.WellKnownTypes.Struct();
-        foreach (var (key, value) in labels)
-        {
-            fields.Fields[key] = Google.Protobuf.WellKnownTypes.Value.ForString(value);
-        }
-
-        node.Metadata.Fields["LABELS"] = Google.Protobuf.WellKnownTypes.Value.ForStruct(fields);
-        return node;
-    }
 }

@@ -43,9 +43,9 @@ public sealed class TrafficCombinationTests
         Route(after, "payments.example.com").Route_.Cluster.Should().Be("outbound|80|v2|payments.example.com");
         (generator.Stats.VirtualHostsBuilt - hostsBefore).Should().Be(1, "payments' virtual host only, not search's");
         (generator.Stats.ResourcesBuilt - resourcesBefore).Should().Be(1, "route configuration 80 only: no cluster, assignment or listener");
-        SameResources(after.Clusters, before.Clusters);
-        SameResources(after.Endpoints, before.Endpoints);
-        SameResources(after.Listeners, before.Listeners);
+        after.Clusters.ShouldHoldTheSameInstancesAs(before.Clusters);
+        after.Endpoints.ShouldHoldTheSameInstancesAs(before.Endpoints);
+        after.Listeners.ShouldHoldTheSameInstancesAs(before.Listeners);
     }
 
     [Fact]
@@ -65,9 +65,9 @@ public sealed class TrafficCombinationTests
         generator.Stats.VirtualHostsBuilt.Should().Be(hostsBefore);
         after.Clusters.Find("outbound|9080|v1|reviews.default.svc.cluster.local")!.Body.Unpack<Envoy.Config.Cluster.V3.Cluster>().LbPolicy
             .Should().Be(Envoy.Config.Cluster.V3.Cluster.Types.LbPolicy.LeastRequest);
-        SameResources(after.Routes, before.Routes);
-        SameResources(after.Listeners, before.Listeners);
-        SameResources(after.Endpoints, before.Endpoints);
+        after.Routes.ShouldHoldTheSameInstancesAs(before.Routes);
+        after.Listeners.ShouldHoldTheSameInstancesAs(before.Listeners);
+        after.Endpoints.ShouldHoldTheSameInstancesAs(before.Endpoints);
         after.Clusters.Find("outbound|9080||ratings.default.svc.cluster.local").Should().BeSameAs(before.Clusters.Find("outbound|9080||ratings.default.svc.cluster.local"));
 
         mesh.Set(ReviewsWithRule("loadBalancer: {consistentHash: {httpHeaderName: x-user}}"));
@@ -304,15 +304,6 @@ public sealed class TrafficCombinationTests
     private static List<string> Addresses(ProxyConfig config, string cluster) =>
         config.Endpoints.Find(cluster)!.Body.Unpack<ClusterLoadAssignment>().Endpoints
             .SelectMany(l => l.LbEndpoints).Select(e => e.Endpoint.Address.SocketAddress.Address).Order(StringComparer.Ordinal).ToList();
-
-    private static void SameResources(ResourceSet after, ResourceSet before)
-    {
-        after.Resources.Keys.Should().Equal(before.Resources.Keys);
-        foreach (var (name, resource) in after.Resources)
-        {
-            resource.Should().BeSameAs(before.Resources[name], $"{name} did not change");
-        }
-    }
 
     private static List<MeshObject> Objects(string yaml)
     {

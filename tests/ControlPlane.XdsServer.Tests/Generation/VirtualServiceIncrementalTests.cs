@@ -37,8 +37,8 @@ public sealed class VirtualServiceIncrementalTests
             Route(after[i], "9080", "reviews").Route_.Cluster.Should().Be("outbound|9080|v2|reviews.default.svc.cluster.local");
             after[i].Routes.Find("9080").Should().NotBeSameAs(before[i].Routes.Find("9080"));
             after[i].Routes.Find("8000").Should().BeSameAs(before[i].Routes.Find("8000"), "no host of the VirtualService is on port 8000");
-            SameResources(after[i].Listeners, before[i].Listeners);
-            SameResources(after[i].Clusters, before[i].Clusters);
+            after[i].Listeners.ShouldHoldTheSameInstancesAs(before[i].Listeners);
+            after[i].Clusters.ShouldHoldTheSameInstancesAs(before[i].Clusters);
         }
     }
 
@@ -59,7 +59,7 @@ public sealed class VirtualServiceIncrementalTests
         generator.Stats.VirtualHostsBuilt.Should().Be(hostsBefore);
         after.Listeners.Find("10.96.0.30_3306").Should().NotBeSameAs(before.Listeners.Find("10.96.0.30_3306"));
         after.Listeners.Find("0.0.0.0_9080").Should().BeSameAs(before.Listeners.Find("0.0.0.0_9080"));
-        SameResources(after.Routes, before.Routes);
+        after.Routes.ShouldHoldTheSameInstancesAs(before.Routes);
     }
 
     [Fact]
@@ -78,8 +78,8 @@ public sealed class VirtualServiceIncrementalTests
         reused.Routes.Should().BeSameAs(before.Routes);
         reused.Listeners.Should().BeSameAs(before.Listeners);
         generator.Stats.VirtualHostsBuilt.Should().Be(hostsBefore, "even a full generation finds every virtual host memoized");
-        SameResources(full.Routes, before.Routes);
-        SameResources(full.Listeners, before.Listeners);
+        full.Routes.ShouldHoldTheSameInstancesAs(before.Routes);
+        full.Listeners.ShouldHoldTheSameInstancesAs(before.Listeners);
     }
 
     [Fact]
@@ -95,9 +95,9 @@ public sealed class VirtualServiceIncrementalTests
               - route:
                 - destination: {host: ratings}
             """)]);
-        var web = ProxyViews.For(NodeParser.Parse(Labelled(TestNodes.Sidecar(pod: "web", ip: "10.0.1.1"), ("app", "web"), ("team", "a"))), mesh);
-        var api = ProxyViews.For(NodeParser.Parse(Labelled(TestNodes.Sidecar(pod: "api", ip: "10.0.1.2"), ("app", "api"), ("team", "a"))), mesh);
-        var batch = ProxyViews.For(NodeParser.Parse(Labelled(TestNodes.Sidecar(pod: "batch", ip: "10.0.1.3"), ("app", "batch"), ("team", "a"))), mesh);
+        var web = ProxyViews.For(NodeParser.Parse(TestNodes.Labelled(TestNodes.Sidecar(pod: "web", ip: "10.0.1.1"), ("app", "web"), ("team", "a"))), mesh);
+        var api = ProxyViews.For(NodeParser.Parse(TestNodes.Labelled(TestNodes.Sidecar(pod: "api", ip: "10.0.1.2"), ("app", "api"), ("team", "a"))), mesh);
+        var batch = ProxyViews.For(NodeParser.Parse(TestNodes.Labelled(TestNodes.Sidecar(pod: "batch", ip: "10.0.1.3"), ("app", "batch"), ("team", "a"))), mesh);
 
         api.Should().Be(web);
         batch.Should().NotBe(web);
@@ -139,25 +139,4 @@ public sealed class VirtualServiceIncrementalTests
     private static Route Route(ProxyConfig config, string routeName, string service) =>
         config.Routes.Find(routeName)!.Body.Unpack<RouteConfiguration>().VirtualHosts
             .Single(h => h.Name.StartsWith($"{service}.", StringComparison.Ordinal)).Routes[0];
-
-    private static void SameResources(ResourceSet after, ResourceSet before)
-    {
-        after.Resources.Keys.Should().Equal(before.Resources.Keys);
-        foreach (var (name, resource) in after.Resources)
-        {
-            resource.Should().BeSameAs(before.Resources[name], $"{name} did not change");
-        }
-    }
-
-    private static Envoy.Config.Core.V3.Node Labelled(Envoy.Config.Core.V3.Node node, params (string Key, string Value)[] labels)
-    {
-        var fields = new Google.Protobuf.WellKnownTypes.Struct();
-        foreach (var (key, value) in labels)
-        {
-            fields.Fields[key] = Google.Protobuf.WellKnownTypes.Value.ForString(value);
-        }
-
-        node.Metadata.Fields["LABELS"] = Google.Protobuf.WellKnownTypes.Value.ForStruct(fields);
-        return node;
-    }
 }

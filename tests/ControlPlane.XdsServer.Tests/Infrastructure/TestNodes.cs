@@ -28,4 +28,17 @@ public static class TestNodes
     }
 
     public static Node Raw(string id) => new() { Id = id };
+
+    /// <summary><paramref name="node"/> with its LABELS metadata set to <paramref name="labels"/>, as the injector's pod labels arrive.</summary>
+    public static Node Labelled(Node node, params (string Key, string Value)[] labels)
+    {
+        var fields = new Google.Protobuf.WellKnownTypes.Struct();
+        foreach (var (key, value) in labels)
+        {
+            fields.Fields[key] = Google.Protobuf.WellKnownTypes.Value.ForString(value);
+        }
+
+        node.Metadata.Fields["LABELS"] = Google.Protobuf.WellKnownTypes.Value.ForStruct(fields);
+        return node;
+    }
 }

@@ -1,6 +1,5 @@
 using ControlPlane.EndToEnd.Tests.Infrastructure;
 using ControlPlane.Readme.Tests.Infrastructure;
-using ControlPlane.Tests.Shared;
 using Envoy.Config.Cluster.V3;
 using Envoy.Config.Endpoint.V3;
 using Envoy.Config.Route.V3;
@@ -27,60 +26,47 @@ public sealed class InterfaceOutlierDetectionSnippetTests(ITestOutputHelper outp
         readme.Should().Contain($"`{Rate}`").And.Contain("after 3 consecutive 5xx,\nchecked every 10 s, for 30 s at first")
             .And.Contain("in route `9080`, before the virtual host's default\nroute, a route that sends `POST /ratings/…` there", "the test checks what this text says");
 
-        var work = Directory.CreateTempSubdirectory("readme-iod-");
-        try
+        using var work = ExampleMeshDirectory.With(("interfaceoutlierdetection.yaml", snippet.Text));
+        await using var server = ControlPlaneProcess.Start("xds-server", ["--config-dir", work.Path, "--listen-address", "127.0.0.1", "--grpc-port", "0", "--http-port", "0"], output);
+        await server.WaitReadyAsync();
+        var port = await server.PortOfAsync("grpc");
+
+        // "every sidecar that sees ratings": one in bookinfo, one elsewhere.
+        foreach (var ns in new[] { "bookinfo", "data" })
         {
-            foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "examples", "mesh"), "*.yaml"))
-            {
-                File.Copy(file, Path.Combine(work.FullName, Path.GetFileName(file)));
-            }
+            var clusters = (await Eventually.Until(
+                () => XdsProbe.FetchAsync<Cluster>(port, ns, XdsProbe.Cluster),
+                found => found.Any(c => c.Name == Rate),
+                "the interface cluster")).ToDictionary(c => c.Name);
+            var rate = clusters[Rate];
+            rate.OutlierDetection.Consecutive5Xx.Should().Be(3u);
+            rate.OutlierDetection.Interval.ToTimeSpan().Should().Be(TimeSpan.FromSeconds(10));
+            rate.OutlierDetection.BaseEjectionTime.ToTimeSpan().Should().Be(TimeSpan.FromSeconds(30));
+            rate.EdsClusterConfig.ServiceName.Should().Be(Rate, "an assignment under its own name");
+            clusters[Ratings].OutlierDetection.Should().BeNull("the host's own cluster ejects nothing");
+            var copy = rate.Clone();
+            copy.Name = Ratings;
+            copy.EdsClusterConfig.ServiceName = Ratings;
+            copy.OutlierDetection = clusters[Ratings].OutlierDetection;
+            copy.CommonLbConfig = clusters[Ratings].CommonLbConfig;
+            copy.Should().Be(clusters[Ratings], "a copy of the host's cluster but for its outlier detection");
 
-            await File.WriteAllTextAsync(Path.Combine(work.FullName, "interfaceoutlierdetection.yaml"), snippet.Text);
-            await using var server = ControlPlaneProcess.Start("xds-server", ["--config-dir", work.FullName, "--listen-address", "127.0.0.1", "--grpc-port", "0", "--http-port", "0"], output);
-            await server.WaitReadyAsync();
-            var port = await server.PortOfAsync("grpc");
+            var assignments = await XdsProbe.FetchAsync<ClusterLoadAssignment>(port, ns, XdsProbe.Endpoint, Ratings, Rate);
+            Addresses(assignments, Rate).Should().Equal(Addresses(assignments, Ratings)).And.Equal("10.244.1.14");
 
-            // "every sidecar that sees ratings": one in bookinfo, one elsewhere.
-            foreach (var ns in new[] { "bookinfo", "data" })
-            {
-                var clusters = (await Eventually.Until(
-                    () => XdsProbe.FetchAsync<Cluster>(port, ns, XdsProbe.Cluster),
-                    found => found.Any(c => c.Name == Rate),
-                    "the interface cluster")).ToDictionary(c => c.Name);
-                var rate = clusters[Rate];
-                rate.OutlierDetection.Consecutive5Xx.Should().Be(3u);
-                rate.OutlierDetection.Interval.ToTimeSpan().Should().Be(TimeSpan.FromSeconds(10));
-                rate.OutlierDetection.BaseEjectionTime.ToTimeSpan().Should().Be(TimeSpan.FromSeconds(30));
-                rate.EdsClusterConfig.ServiceName.Should().Be(Rate, "an assignment under its own name");
-                clusters[Ratings].OutlierDetection.Should().BeNull("the host's own cluster ejects nothing");
-                var copy = rate.Clone();
-                copy.Name = Ratings;
-                copy.EdsClusterConfig.ServiceName = Ratings;
-                copy.OutlierDetection = clusters[Ratings].OutlierDetection;
-                copy.CommonLbConfig = clusters[Ratings].CommonLbConfig;
-                copy.Should().Be(clusters[Ratings], "a copy of the host's cluster but for its outlier detection");
-
-                var assignments = await XdsProbe.FetchAsync<ClusterLoadAssignment>(port, ns, XdsProbe.Endpoint, Ratings, Rate);
-                Addresses(assignments, Rate).Should().Equal(Addresses(assignments, Ratings)).And.Equal("10.244.1.14");
-
-                var routes = (await XdsProbe.FetchAsync<RouteConfiguration>(port, ns, RouteType, "9080")).Single();
-                var host = routes.VirtualHosts.Single(h => h.Name == "ratings.bookinfo.svc.cluster.local:9080");
-                host.Routes.Should().HaveCount(2);
-                var post = host.Routes[0];
-                post.Match.Prefix.Should().Be("/ratings/");
+            var routes = (await XdsProbe.FetchAsync<RouteConfiguration>(port, ns, RouteType, "9080")).Single();
+            var host = routes.VirtualHosts.Single(h => h.Name == "ratings.bookinfo.svc.cluster.local:9080");
+            host.Routes.Should().HaveCount(2);
+            var post = host.Routes[0];
+            post.Match.Prefix.Should().Be("/ratings/");
 #pragma warning disable CS0612, CS0618 // the matcher field istiod 1.10 writes
-                post.Match.Headers.Should().ContainSingle().Which.Should().Match<HeaderMatcher>(h => h.Name == ":method" && h.ExactMatch == "POST");
+            post.Match.Headers.Should().ContainSingle().Which.Should().Match<HeaderMatcher>(h => h.Name == ":method" && h.ExactMatch == "POST");
 #pragma warning restore CS0612, CS0618
-                post.Route_.Cluster.Should().Be(Rate);
-                host.Routes[1].Name.Should().Be("default");
-                host.Routes[1].Route_.Cluster.Should().Be(Ratings, "every other request still reaches every endpoint");
-                routes.VirtualHosts.Single(h => h.Name == "reviews.bookinfo.svc.cluster.local:9080").Routes.Single().Name
-                    .Should().Be("default", "other services keep their default route");
-            }
-        }
-        finally
-        {
-            work.Delete(recursive: true);
+            post.Route_.Cluster.Should().Be(Rate);
+            host.Routes[1].Name.Should().Be("default");
+            host.Routes[1].Route_.Cluster.Should().Be(Ratings, "every other request still reaches every endpoint");
+            routes.VirtualHosts.Single(h => h.Name == "reviews.bookinfo.svc.cluster.local:9080").Routes.Single().Name
+                .Should().Be("default", "other services keep their default route");
         }
     }
 

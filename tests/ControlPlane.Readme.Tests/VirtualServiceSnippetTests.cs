@@ -1,6 +1,5 @@
 using ControlPlane.EndToEnd.Tests.Infrastructure;
 using ControlPlane.Readme.Tests.Infrastructure;
-using ControlPlane.Tests.Shared;
 using Envoy.Config.Core.V3;
 using Envoy.Config.Route.V3;
 using Envoy.Service.Discovery.V3;
@@ -27,46 +26,33 @@ public sealed class VirtualServiceSnippetTests(ITestOutputHelper output)
         readme.Should().Contain($"`{Reviews}:9080` in route `9080`").And.Contain($"`outbound|9080|v2|{Reviews}`").And.Contain("90/10").And.Contain("5 s timeout")
             .And.Contain("up to 3 retries of\n2 s each on 5xx", "the test checks what this text says");
 
-        var work = Directory.CreateTempSubdirectory("readme-vs-");
-        try
+        using var work = ExampleMeshDirectory.With(("virtualservice.yaml", snippet.Text));
+        await using var server = ControlPlaneProcess.Start("xds-server", ["--config-dir", work.Path, "--listen-address", "127.0.0.1", "--grpc-port", "0", "--http-port", "0"], output);
+        await server.WaitReadyAsync();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{await server.PortOfAsync("grpc")}");
+
+        // "every sidecar": one in the VirtualService's namespace, one elsewhere.
+        foreach (var ns in new[] { "bookinfo", "data" })
         {
-            foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "examples", "mesh"), "*.yaml"))
-            {
-                File.Copy(file, Path.Combine(work.FullName, Path.GetFileName(file)));
-            }
+            var routes = await RoutesAsync(channel, ns);
+            var reviews = routes.VirtualHosts.Single(h => h.Name == $"{Reviews}:9080");
+            reviews.Routes.Should().HaveCount(2);
 
-            await File.WriteAllTextAsync(Path.Combine(work.FullName, "virtualservice.yaml"), snippet.Text);
-            await using var server = ControlPlaneProcess.Start("xds-server", ["--config-dir", work.FullName, "--listen-address", "127.0.0.1", "--grpc-port", "0", "--http-port", "0"], output);
-            await server.WaitReadyAsync();
-            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{await server.PortOfAsync("grpc")}");
-
-            // "every sidecar": one in the VirtualService's namespace, one elsewhere.
-            foreach (var ns in new[] { "bookinfo", "data" })
-            {
-                var routes = await RoutesAsync(channel, ns);
-                var reviews = routes.VirtualHosts.Single(h => h.Name == $"{Reviews}:9080");
-                reviews.Routes.Should().HaveCount(2);
-
-                var testers = reviews.Routes[0];
+            var testers = reviews.Routes[0];
 #pragma warning disable CS0612, CS0618 // the matcher field istiod 1.10 writes
-                testers.Match.Headers.Should().ContainSingle().Which.Should().Match<HeaderMatcher>(h => h.Name == "end-user" && h.ExactMatch == "jason");
+            testers.Match.Headers.Should().ContainSingle().Which.Should().Match<HeaderMatcher>(h => h.Name == "end-user" && h.ExactMatch == "jason");
 #pragma warning restore CS0612, CS0618
-                testers.Route_.Cluster.Should().Be($"outbound|9080|v2|{Reviews}");
+            testers.Route_.Cluster.Should().Be($"outbound|9080|v2|{Reviews}");
 
-                var rest = reviews.Routes[1].Route_;
-                rest.WeightedClusters.Clusters.Select(c => (c.Name, c.Weight)).Should().Equal(($"outbound|9080|v1|{Reviews}", 90u), ($"outbound|9080|v2|{Reviews}", 10u));
-                rest.Timeout.ToTimeSpan().Should().Be(TimeSpan.FromSeconds(5));
-                rest.RetryPolicy.NumRetries.Should().Be(3);
-                rest.RetryPolicy.PerTryTimeout.ToTimeSpan().Should().Be(TimeSpan.FromSeconds(2));
-                rest.RetryPolicy.RetryOn.Should().Be("5xx");
+            var rest = reviews.Routes[1].Route_;
+            rest.WeightedClusters.Clusters.Select(c => (c.Name, c.Weight)).Should().Equal(($"outbound|9080|v1|{Reviews}", 90u), ($"outbound|9080|v2|{Reviews}", 10u));
+            rest.Timeout.ToTimeSpan().Should().Be(TimeSpan.FromSeconds(5));
+            rest.RetryPolicy.NumRetries.Should().Be(3);
+            rest.RetryPolicy.PerTryTimeout.ToTimeSpan().Should().Be(TimeSpan.FromSeconds(2));
+            rest.RetryPolicy.RetryOn.Should().Be("5xx");
 
-                routes.VirtualHosts.Single(h => h.Name == "productpage.bookinfo.svc.cluster.local:9080").Routes.Single().Name
-                    .Should().Be("default", "other services keep their default route");
-            }
-        }
-        finally
-        {
-            work.Delete(recursive: true);
+            routes.VirtualHosts.Single(h => h.Name == "productpage.bookinfo.svc.cluster.local:9080").Routes.Single().Name
+                .Should().Be("default", "other services keep their default route");
         }
     }
 
@@ -78,41 +64,28 @@ public sealed class VirtualServiceSnippetTests(ITestOutputHelper output)
         readme.Should().Contain($"`xds:///{Reviews}:9080`").And.Contain($"route configuration\n`{Reviews}:9080`").And.Contain("5 s timeout as `max_stream_duration`")
             .And.Contain("on the split\nroute no retry policy", "the test checks what this text says");
 
-        var work = Directory.CreateTempSubdirectory("readme-vs-grpc-");
-        try
+        using var work = ExampleMeshDirectory.With(("virtualservice.yaml", snippet.Text));
+        await using var server = ControlPlaneProcess.Start("xds-server", ["--config-dir", work.Path, "--listen-address", "127.0.0.1", "--grpc-port", "0", "--http-port", "0"], output);
+        await server.WaitReadyAsync();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{await server.PortOfAsync("grpc")}");
+
+        foreach (var ns in new[] { "bookinfo", "data" })
         {
-            foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "examples", "mesh"), "*.yaml"))
-            {
-                File.Copy(file, Path.Combine(work.FullName, Path.GetFileName(file)));
-            }
+            var routes = await RoutesAsync(channel, ns, $"{Reviews}:9080", generator: "grpc");
+            var reviews = routes.VirtualHosts.Single();
+            reviews.Routes.Should().HaveCount(2);
 
-            await File.WriteAllTextAsync(Path.Combine(work.FullName, "virtualservice.yaml"), snippet.Text);
-            await using var server = ControlPlaneProcess.Start("xds-server", ["--config-dir", work.FullName, "--listen-address", "127.0.0.1", "--grpc-port", "0", "--http-port", "0"], output);
-            await server.WaitReadyAsync();
-            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{await server.PortOfAsync("grpc")}");
-
-            foreach (var ns in new[] { "bookinfo", "data" })
-            {
-                var routes = await RoutesAsync(channel, ns, $"{Reviews}:9080", generator: "grpc");
-                var reviews = routes.VirtualHosts.Single();
-                reviews.Routes.Should().HaveCount(2);
-
-                var testers = reviews.Routes[0];
+            var testers = reviews.Routes[0];
 #pragma warning disable CS0612, CS0618 // the matcher field istiod 1.10 writes
-                testers.Match.Headers.Should().ContainSingle().Which.Should().Match<HeaderMatcher>(h => h.Name == "end-user" && h.ExactMatch == "jason");
+            testers.Match.Headers.Should().ContainSingle().Which.Should().Match<HeaderMatcher>(h => h.Name == "end-user" && h.ExactMatch == "jason");
 #pragma warning restore CS0612, CS0618
-                testers.Route_.Cluster.Should().Be($"outbound|9080|v2|{Reviews}");
+            testers.Route_.Cluster.Should().Be($"outbound|9080|v2|{Reviews}");
 
-                var rest = reviews.Routes[1].Route_;
-                rest.WeightedClusters.Clusters.Select(c => (c.Name, c.Weight)).Should().Equal(($"outbound|9080|v1|{Reviews}", 90u), ($"outbound|9080|v2|{Reviews}", 10u));
-                rest.MaxStreamDuration.MaxStreamDuration_.ToTimeSpan().Should().Be(TimeSpan.FromSeconds(5));
-                rest.MaxStreamDuration.GrpcTimeoutHeaderMax.ToTimeSpan().Should().Be(TimeSpan.FromSeconds(5));
-                rest.RetryPolicy.Should().BeNull("5xx is no gRPC status the client could retry on");
-            }
-        }
-        finally
-        {
-            work.Delete(recursive: true);
+            var rest = reviews.Routes[1].Route_;
+            rest.WeightedClusters.Clusters.Select(c => (c.Name, c.Weight)).Should().Equal(($"outbound|9080|v1|{Reviews}", 90u), ($"outbound|9080|v2|{Reviews}", 10u));
+            rest.MaxStreamDuration.MaxStreamDuration_.ToTimeSpan().Should().Be(TimeSpan.FromSeconds(5));
+            rest.MaxStreamDuration.GrpcTimeoutHeaderMax.ToTimeSpan().Should().Be(TimeSpan.FromSeconds(5));
+            rest.RetryPolicy.Should().BeNull("5xx is no gRPC status the client could retry on");
         }
     }
 

@@ -30,6 +30,19 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
 
     protected override async Task OnRequestAsync(SotwRequest request)
     {
+        try
+        {
+            await HandleAsync(request);
+        }
+        finally
+        {
+            // Released as soon as its names are taken (before any send); here on the paths that return early.
+            request.Release();
+        }
+    }
+
+    private async Task HandleAsync(SotwRequest request)
+    {
         if (Connection.Node is null)
         {
             IdentifyProxy(request.Node);
@@ -47,6 +60,7 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
             // what the proxy wants and gets all of it. A nonce from a previous stream means nothing here.
             subscription ??= _subscriptions[typeUrl] = new SotwSubscription(typeUrl);
             subscription.Update(request, Context.NameSets);
+            request.Release();
             await RespondAsync(subscription, Context.Cache.Current, Reply.Fresh);
             return;
         }
@@ -74,7 +88,9 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
         }
 
         // A newer request supersedes the older one of its type, NACK or not: take its names.
-        if (subscription.Update(request, Context.NameSets) && !IgnoresNames(typeUrl))
+        var namesChanged = subscription.Update(request, Context.NameSets);
+        request.Release();
+        if (namesChanged && !IgnoresNames(typeUrl))
         {
             await RespondAsync(subscription, Context.Cache.Current, Reply.NamesChanged);
         }

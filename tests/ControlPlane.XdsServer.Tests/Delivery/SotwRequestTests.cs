@@ -1,3 +1,4 @@
+using System.Buffers;
 using ControlPlane.XdsServer.Delivery;
 using ControlPlane.XdsServer.Delivery.Wire;
 using ControlPlane.XdsServer.Generation;
@@ -78,5 +79,71 @@ public class SotwRequestTests
     public void Malformed_bytes_are_refused_as_protobuf_refuses_them(byte[] bytes)
     {
         FluentActions.Invoking(() => SotwRequest.Parse(bytes)).Should().Throw<InvalidProtocolBufferException>();
+    }
+
+    [Fact]
+    public void A_request_split_across_buffer_segments_reads_as_a_whole_one()
+    {
+        var request = new DiscoveryRequest
+        {
+            Node = TestNodes.Sidecar(pod: "segments"),
+            TypeUrl = TypeUrls.Endpoint,
+            ResponseNonce = "3",
+            ResourceNames = { Enumerable.Range(0, 200).Select(i => $"outbound|8080||svc-{i}.ns.svc.cluster.local") },
+        };
+        var bytes = request.ToByteArray();
+
+        // As Kestrel hands a large request over: in blocks, names cut across their boundaries.
+        var read = SotwRequest.Parse(Segmented(bytes, 4096));
+
+        read.Node.Should().Be(request.Node);
+        read.Names().Should().Equal(request.ResourceNames);
+        read.NamesFingerprint.Should().Be(NameSetFingerprint.Of(request.ResourceNames));
+    }
+
+    [Fact]
+    public void A_released_request_keeps_its_fields_and_fingerprint_but_refuses_its_bytes()
+    {
+        var request = new DiscoveryRequest { TypeUrl = TypeUrls.Endpoint, ResponseNonce = "9", ResourceNames = { "a", "b" }, ErrorDetail = new Google.Rpc.Status { Message = "no" } };
+        var read = SotwRequest.Parse(request.ToByteArray());
+
+        read.Release();
+        read.Release();
+
+        read.TypeUrl.Should().Be(TypeUrls.Endpoint);
+        read.ResponseNonce.Should().Be("9");
+        read.NamesFingerprint.Should().Be(NameSetFingerprint.Of(["a", "b"]));
+        read.HasNames.Should().BeTrue();
+        FluentActions.Invoking(read.Names).Should().Throw<ObjectDisposedException>("its buffer may already hold another request");
+        FluentActions.Invoking(() => read.ErrorDetail).Should().Throw<ObjectDisposedException>();
+    }
+
+    private static ReadOnlySequence<byte> Segmented(byte[] bytes, int size)
+    {
+        var chunks = bytes.Chunk(size).ToList();
+        var first = new Segment(chunks[0], 0);
+        var last = first;
+        foreach (var chunk in chunks.Skip(1))
+        {
+            last = last.Append(chunk);
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
     }
 }

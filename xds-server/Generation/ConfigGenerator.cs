@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using ControlPlane.Mesh.Model;
@@ -42,6 +43,10 @@ public sealed class ConfigGenerator
     private readonly InputMemo<(InboundPort Port, string Bind), XdsResource> _inboundClusters = new();
     private readonly ResourceSetInterner _sets = new();
 
+    // Per snapshot, what views that differ only in their inbound ports share (see SidecarOutbound).
+    private readonly ConditionalWeakTable<MeshSnapshot, ConcurrentDictionary<ProxyView, Lazy<SidecarOutboundConfig>>> _sidecarOutbound = new();
+    private readonly ConditionalWeakTable<MeshSnapshot, ConcurrentDictionary<(ProxyView, ImmutableArray<EdsTarget>), Lazy<ResourceSet>>> _endpoints = new();
+
     /// <param name="options">Settings for every proxy; the defaults are istiod 1.10's.</param>
     public ConfigGenerator(GenerationOptions? options = null)
     {
@@ -64,25 +69,28 @@ public sealed class ConfigGenerator
         var scope = ServiceIndex.Of(mesh).ScopeOf(view.Namespace);
         if (previous is not null)
         {
-            return new ProxyConfig(mesh.Version, previous.Clusters, Endpoints(mesh, scope, view, previous.EndpointTargets), previous.Listeners, previous.Routes)
+            return new ProxyConfig(mesh.Version, previous.Clusters, SharedEndpoints(mesh, scope, view, previous.EndpointTargets), previous.Listeners, previous.Routes)
             {
                 EndpointTargets = previous.EndpointTargets,
                 Notices = previous.Notices,
             };
         }
 
+        if (view.Kind == ProxyKind.Sidecar)
+        {
+            var outboundConfig = SidecarOutbound(mesh, scope, view);
+            var clusters = SidecarClusters([.. outboundConfig.Clusters], view);
+            return new ProxyConfig(mesh.Version, clusters, outboundConfig.Endpoints, SidecarListeners(outboundConfig.Listeners, view), outboundConfig.Routes)
+            {
+                EndpointTargets = outboundConfig.Targets,
+                Notices = MosnOutlierNotices.For(mesh, view, clusters, _options.ClusterDomain),
+            };
+        }
+
         var (outbound, targets) = OutboundClusters(mesh, scope, view);
-        var endpoints = Endpoints(mesh, scope, view, targets);
+        var endpoints = SharedEndpoints(mesh, scope, view, targets);
         switch (view.Kind)
         {
-            case ProxyKind.Sidecar:
-                var (listeners, routes) = SidecarListenersAndRoutes(mesh, scope, view);
-                var clusters = SidecarClusters(outbound, view);
-                return new ProxyConfig(mesh.Version, clusters, endpoints, listeners, routes)
-                {
-                    EndpointTargets = targets,
-                    Notices = MosnOutlierNotices.For(mesh, view, clusters, _options.ClusterDomain),
-                };
             case ProxyKind.Grpc:
                 return new ProxyConfig(
                     mesh.Version,
@@ -201,6 +209,32 @@ public sealed class ConfigGenerator
         }).ToList());
     }
 
+    /// <summary>
+    /// A sidecar's outbound clusters, endpoints, listeners and routes: made once per snapshot for
+    /// all views that differ only in their inbound ports (the pods of a namespace serving different
+    /// ports), as nothing outbound depends on those. At 50 namespaces and three kinds of workload
+    /// that is 50 outbound generations per push instead of 150.
+    /// </summary>
+    private SidecarOutboundConfig SidecarOutbound(MeshSnapshot mesh, ServiceScope scope, ProxyView view) =>
+        _sidecarOutbound.GetValue(mesh, _ => new()).GetOrAdd(OutboundViewOf(view), _ => new Lazy<SidecarOutboundConfig>(() =>
+        {
+            Stats.CountSidecarOutbound();
+            var (clusters, targets) = OutboundClusters(mesh, scope, view);
+            var (listeners, routes) = SidecarOutboundListenersAndRoutes(mesh, scope, view);
+            return new SidecarOutboundConfig(clusters, targets, SharedEndpoints(mesh, scope, view, targets), listeners, routes);
+        })).Value;
+
+    /// <summary>
+    /// The endpoints of <paramref name="targets"/> for <paramref name="view"/>, made once per
+    /// snapshot for views that differ only in inbound ports and ask for the same targets.
+    /// </summary>
+    private ResourceSet SharedEndpoints(MeshSnapshot mesh, ServiceScope scope, ProxyView view, ImmutableArray<EdsTarget> targets) =>
+        _endpoints.GetValue(mesh, _ => new()).GetOrAdd((OutboundViewOf(view), targets), _ => new Lazy<ResourceSet>(() => Endpoints(mesh, scope, view, targets))).Value;
+
+    /// <summary>The view as outbound config sees it: everything but the inbound ports.</summary>
+    private static ProxyView OutboundViewOf(ProxyView view) =>
+        view.Inbound.IsEmpty ? view : view with { Inbound = ImmutableArray<InboundPort>.Empty };
+
     /// <summary>The outbound clusters, then the inbound ones of the view's ports and the fixed ones.</summary>
     private ResourceSet SidecarClusters(List<XdsResource> outbound, ProxyView view)
     {
@@ -230,14 +264,22 @@ public sealed class ConfigGenerator
         return _sets.Intern(clusters);
     }
 
-    private (ResourceSet Listeners, ResourceSet Routes) SidecarListenersAndRoutes(MeshSnapshot mesh, ServiceScope scope, ProxyView view)
+    /// <summary>virtualOutbound, virtualInbound (of the view's ports), then the outbound listeners.</summary>
+    private ResourceSet SidecarListeners(IReadOnlyList<XdsResource> outbound, ProxyView view)
     {
-        var wildcard = view.Wildcard;
-        var listeners = new List<XdsResource> { wildcard == MeshNames.UnspecifiedAddress ? VirtualOutbound : VirtualOutboundIpv6 };
+        var listeners = new List<XdsResource>(outbound.Count + 2) { view.Wildcard == MeshNames.UnspecifiedAddress ? VirtualOutbound : VirtualOutboundIpv6 };
         var shape = string.Join(',', view.Inbound.Select(p => $"{p.Port}/{p.Protocol}"));
         listeners.Add(_inboundListeners.Get((shape, view.IpFamilies), [], () =>
             Built(XdsResource.Create(MeshNames.VirtualInbound, VirtualListenerBuilder.VirtualInbound(view.Inbound, view.IpFamilies)))));
+        listeners.AddRange(outbound);
+        return _sets.Intern(listeners);
+    }
 
+    /// <summary>The outbound listeners (without the virtual ones) and the route configurations they name.</summary>
+    private (List<XdsResource> Listeners, ResourceSet Routes) SidecarOutboundListenersAndRoutes(MeshSnapshot mesh, ServiceScope scope, ProxyView view)
+    {
+        var wildcard = view.Wildcard;
+        var listeners = new List<XdsResource>();
         var plan = PlanOf(mesh, scope);
         var routes = new Dictionary<string, RouteReference>(StringComparer.Ordinal);
         var routing = new TcpRouting(mesh, _options.ClusterDomain, RouteScope.Of(view));
@@ -270,7 +312,7 @@ public sealed class ConfigGenerator
             }
         }
 
-        return (_sets.Intern(listeners), _sets.Intern(_routes.Build(mesh, plan.Ports, routes.Values, view).ToList()));
+        return (listeners, _sets.Intern(_routes.Build(mesh, plan.Ports, routes.Values, view).ToList()));
     }
 
     private XdsResource Built(XdsResource resource)
@@ -278,6 +320,9 @@ public sealed class ConfigGenerator
         Stats.CountResources(1);
         return resource;
     }
+
+    /// <summary>A sidecar's outbound config, shared by views that differ only in inbound ports; the lists are never changed once made.</summary>
+    private sealed record SidecarOutboundConfig(IReadOnlyList<XdsResource> Clusters, ImmutableArray<EdsTarget> Targets, ResourceSet Endpoints, IReadOnlyList<XdsResource> Listeners, ResourceSet Routes);
 
     /// <summary>What a scope's listeners and routes are planned from, made once per scope (and so per snapshot).</summary>
     private sealed record ScopePlan(PortIndex Ports, OutboundListenerPlan Listeners);

@@ -6,6 +6,7 @@ public sealed class GenerationStats
     private long _views;
     private long _resources;
     private long _virtualHosts;
+    private long _sidecarOutbounds;
 
     /// <summary>How many times a proxy view's config was generated.</summary>
     public long ViewsGenerated => Interlocked.Read(ref _views);
@@ -18,6 +19,14 @@ public sealed class GenerationStats
     /// change to one VirtualService rebuilds only those of its hosts.
     /// </summary>
     public long VirtualHostsBuilt => Interlocked.Read(ref _virtualHosts);
+
+    /// <summary>
+    /// How many times a sidecar's outbound clusters, endpoints, listeners and routes were generated:
+    /// once per snapshot for all views that differ only in their inbound ports.
+    /// </summary>
+    public long SidecarOutboundsGenerated => Interlocked.Read(ref _sidecarOutbounds);
+
+    internal void CountSidecarOutbound() => Interlocked.Increment(ref _sidecarOutbounds);
 
     internal void CountView() => Interlocked.Increment(ref _views);
 

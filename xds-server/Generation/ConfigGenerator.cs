@@ -45,7 +45,7 @@ public sealed class ConfigGenerator
 
     // Per snapshot, what views that differ only in their inbound ports share (see SidecarOutbound).
     private readonly ConditionalWeakTable<MeshSnapshot, ConcurrentDictionary<ProxyView, Lazy<SidecarOutboundConfig>>> _sidecarOutbound = new();
-    private readonly ConditionalWeakTable<MeshSnapshot, ConcurrentDictionary<(ProxyView, ImmutableArray<EdsTarget>), Lazy<ResourceSet>>> _endpoints = new();
+    private readonly ConditionalWeakTable<MeshSnapshot, ConcurrentDictionary<EndpointsKey, Lazy<ResourceSet>>> _endpoints = new();
 
     /// <param name="options">Settings for every proxy; the defaults are istiod 1.10's.</param>
     public ConfigGenerator(GenerationOptions? options = null)
@@ -226,10 +226,16 @@ public sealed class ConfigGenerator
 
     /// <summary>
     /// The endpoints of <paramref name="targets"/> for <paramref name="view"/>, made once per
-    /// snapshot for views that differ only in inbound ports and ask for the same targets.
+    /// snapshot for every view with the same service scope, data plane, locality and targets: all
+    /// an assignment depends on (see <see cref="Endpoints"/>). Proxies of every namespace that sees
+    /// only public services so share one, and an endpoint push regenerates it once, not once per view.
     /// </summary>
     private ResourceSet SharedEndpoints(MeshSnapshot mesh, ServiceScope scope, ProxyView view, ImmutableArray<EdsTarget> targets) =>
-        _endpoints.GetValue(mesh, _ => new()).GetOrAdd((OutboundViewOf(view), targets), _ => new Lazy<ResourceSet>(() => Endpoints(mesh, scope, view, targets))).Value;
+        _endpoints.GetValue(mesh, _ => new()).GetOrAdd(new EndpointsKey(scope, view.Flavor, view.Locality, targets), _ => new Lazy<ResourceSet>(() =>
+        {
+            Stats.CountEndpointSet();
+            return Endpoints(mesh, scope, view, targets);
+        })).Value;
 
     /// <summary>The view as outbound config sees it: everything but the inbound ports.</summary>
     private static ProxyView OutboundViewOf(ProxyView view) =>
@@ -319,6 +325,46 @@ public sealed class ConfigGenerator
     {
         Stats.CountResources(1);
         return resource;
+    }
+
+    /// <summary>
+    /// What a view's endpoints depend on: the scope its hosts resolve in, MOSN's single locality,
+    /// the locality priorities are relative to, and the targets, compared element by element by
+    /// identity (each namespace builds its own array, of the same memoized targets).
+    /// </summary>
+    private readonly struct EndpointsKey(ServiceScope scope, ProxyFlavor flavor, LocalityLabel? locality, ImmutableArray<EdsTarget> targets) : IEquatable<EndpointsKey>
+    {
+        private readonly int _hash = HashOf(scope, flavor, locality, targets);
+
+        public ServiceScope Scope { get; } = scope;
+
+        public ProxyFlavor Flavor { get; } = flavor;
+
+        public LocalityLabel? Locality { get; } = locality;
+
+        public ImmutableArray<EdsTarget> Targets { get; } = targets;
+
+        public bool Equals(EndpointsKey other) =>
+            _hash == other._hash && Scope == other.Scope && Flavor == other.Flavor && Equals(Locality, other.Locality) &&
+            Targets.Length == other.Targets.Length && Targets.AsSpan().SequenceEqual(other.Targets.AsSpan(), ReferenceEqualityComparer.Instance);
+
+        public override bool Equals(object? obj) => obj is EndpointsKey other && Equals(other);
+
+        public override int GetHashCode() => _hash;
+
+        private static int HashOf(ServiceScope scope, ProxyFlavor flavor, LocalityLabel? locality, ImmutableArray<EdsTarget> targets)
+        {
+            var hash = new HashCode();
+            hash.Add(scope);
+            hash.Add(flavor);
+            hash.Add(locality);
+            foreach (var target in targets)
+            {
+                hash.Add(RuntimeHelpers.GetHashCode(target));
+            }
+
+            return hash.ToHashCode();
+        }
     }
 
     /// <summary>A sidecar's outbound config, shared by views that differ only in inbound ports; the lists are never changed once made.</summary>

@@ -7,6 +7,7 @@ public sealed class GenerationStats
     private long _resources;
     private long _virtualHosts;
     private long _sidecarOutbounds;
+    private long _endpointSets;
 
     /// <summary>How many times a proxy view's config was generated.</summary>
     public long ViewsGenerated => Interlocked.Read(ref _views);
@@ -25,6 +26,14 @@ public sealed class GenerationStats
     /// once per snapshot for all views that differ only in their inbound ports.
     /// </summary>
     public long SidecarOutboundsGenerated => Interlocked.Read(ref _sidecarOutbounds);
+
+    /// <summary>
+    /// How many times a view's endpoints (all its ClusterLoadAssignments) were assembled: once per
+    /// snapshot for all views with the same service scope, data plane, locality and EDS clusters.
+    /// </summary>
+    public long EndpointSetsGenerated => Interlocked.Read(ref _endpointSets);
+
+    internal void CountEndpointSet() => Interlocked.Increment(ref _endpointSets);
 
     internal void CountSidecarOutbound() => Interlocked.Increment(ref _sidecarOutbounds);
 

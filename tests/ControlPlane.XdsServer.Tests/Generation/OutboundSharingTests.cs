@@ -16,6 +16,7 @@ public sealed class OutboundSharingTests
     private static readonly string[] Mesh =
     [
         Manifests.Service("reviews", "shop", "10.96.0.10", 9080),
+        Manifests.EndpointSlice("reviews", "shop", 9080, "http", "10.1.0.5"),
         Manifests.Service("ratings", "shop", "10.96.0.11", 9080),
     ];
 
@@ -46,6 +47,39 @@ public sealed class OutboundSharingTests
         Bodies(grpc.Listeners).Should().Equal(Bodies(alone.Listeners));
         Bodies(grpc.Routes).Should().Equal(Bodies(alone.Routes));
         other.Routes.Find("9080").Should().NotBeNull();
+    }
+
+    [Fact]
+    public void Namespaces_that_see_the_same_services_share_one_endpoint_generation_also_after_an_endpoint_change()
+    {
+        var mesh = IndexMesh.Of(Mesh);
+        var generator = new ConfigGenerator();
+        var views = new[] { View("a"), View("b", new InboundPort(8080, MeshProtocol.Http)), View("shop") };
+
+        var configs = views.Select(v => generator.Generate(mesh, v)).ToList();
+
+        generator.Stats.EndpointSetsGenerated.Should().Be(1, "every namespace sees the same public services");
+        configs.Select(c => c.Endpoints).Distinct().Should().ContainSingle();
+
+        var moved = IndexMesh.Of([Mesh[0], Manifests.EndpointSlice("reviews", "shop", 9080, "http", "10.1.0.5", "10.1.0.7"), Mesh[2]]);
+        var after = views.Zip(configs, (v, c) => generator.Generate(moved, v, previous: c)).ToList();
+
+        generator.Stats.EndpointSetsGenerated.Should().Be(2, "an endpoint-only change regenerates the shared endpoints once");
+        after.Select(c => c.Endpoints).Distinct().Should().ContainSingle();
+        after[0].Endpoints.Find("outbound|9080||reviews.shop.svc.cluster.local")!.Body.Unpack<Envoy.Config.Endpoint.V3.ClusterLoadAssignment>()
+            .Endpoints.SelectMany(e => e.LbEndpoints).Select(e => e.Endpoint.Address.SocketAddress.Address).Should().Contain("10.1.0.7");
+    }
+
+    [Fact]
+    public void Data_planes_and_localities_do_not_share_endpoints()
+    {
+        var mesh = IndexMesh.Of(Mesh);
+        var generator = new ConfigGenerator();
+
+        generator.Generate(mesh, View("a"));
+        generator.Generate(mesh, View("a") with { Flavor = ProxyFlavor.Mosn });
+
+        generator.Stats.EndpointSetsGenerated.Should().Be(2, "MOSN gets each assignment in one locality");
     }
 
     [Fact]

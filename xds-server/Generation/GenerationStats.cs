@@ -8,6 +8,7 @@ public sealed class GenerationStats
     private long _virtualHosts;
     private long _sidecarOutbounds;
     private long _endpointSets;
+    private long _portAssemblies;
 
     /// <summary>How many times a proxy view's config was generated.</summary>
     public long ViewsGenerated => Interlocked.Read(ref _views);
@@ -32,6 +33,15 @@ public sealed class GenerationStats
     /// snapshot for all views with the same service scope, data plane, locality and EDS clusters.
     /// </summary>
     public long EndpointSetsGenerated => Interlocked.Read(ref _endpointSets);
+
+    /// <summary>
+    /// How many times a port's outbound virtual hosts were assembled for a scope (domains worked
+    /// out, taken ones dropped, sorted): a change that leaves the port's services, VirtualServices
+    /// and routes as they were assembles nothing.
+    /// </summary>
+    public long PortVirtualHostsAssembled => Interlocked.Read(ref _portAssemblies);
+
+    internal void CountPortAssembly() => Interlocked.Increment(ref _portAssemblies);
 
     internal void CountEndpointSet() => Interlocked.Increment(ref _endpointSets);
 

@@ -43,6 +43,24 @@ public sealed class VirtualServiceIncrementalTests
     }
 
     [Fact]
+    public void A_service_added_on_another_port_assembles_no_virtual_host_list_of_the_others()
+    {
+        var mesh = new IndexMesh();
+        var generator = new ConfigGenerator();
+        mesh.Set(Mesh(reviewsSubset: "v1"));
+        var before = generator.Generate(mesh.Current, InDefault);
+        var assembled = generator.Stats.PortVirtualHostsAssembled;
+
+        mesh.Set([.. Mesh(reviewsSubset: "v1"), Manifests.Service("search", "default", "10.96.0.40", 7000)]);
+        var after = generator.Generate(mesh.Current, InDefault);
+
+        (generator.Stats.PortVirtualHostsAssembled - assembled).Should().Be(1, "only port 7000's; 9080's and 8000's are as they were");
+        after.Routes.Find("7000").Should().NotBeNull();
+        after.Routes.Find("9080").Should().BeSameAs(before.Routes.Find("9080"));
+        after.Routes.Find("8000").Should().BeSameAs(before.Routes.Find("8000"));
+    }
+
+    [Fact]
     public void A_change_to_tcp_rules_rebuilds_only_the_listener_of_their_service()
     {
         var mesh = new IndexMesh();

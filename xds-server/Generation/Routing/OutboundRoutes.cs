@@ -17,10 +17,12 @@ namespace ControlPlane.XdsServer.Generation.Routing;
 /// port bound to one address) keeps only the virtual host answering to HOST:P.
 /// </summary>
 /// <remarks>
-/// Memoized in three layers, each by the identity of its inputs: a VirtualService's routes for a
+/// Memoized in four layers, each by the identity of its inputs: a VirtualService's routes for a
 /// port (inputs: the resolved VirtualService and the hash policies the DestinationRules of its
 /// destinations give them, by value, so a rule change that keeps them rebuilds no route), a virtual
-/// host (its service or host name and its routes), a route configuration (its virtual hosts); routes
+/// host (its service or host name and its routes), a port's assembled virtual hosts per scope (the
+/// hosts, services and routes of its wrappers: a service added on another port assembles nothing
+/// here), a route configuration (its virtual hosts); routes
 /// to a host with an InterfaceOutlierDetection are expanded with its interface routes in between, keyed
 /// as the routes and memoized by them and the policies (see <see cref="InterfaceRoutes"/>). A
 /// change to one VirtualService so rebuilds the routes and virtual hosts of its hosts, and
@@ -46,6 +48,7 @@ internal sealed class OutboundRoutes
     private readonly InputMemo<(string Source, int Port, string Variant), Route[]> _interfaceRoutes = new();
     private readonly InputMemo<(string Name, string Variant), VirtualHost> _virtualHosts = new();
     private readonly InputMemo<(string Name, string Scope), XdsResource> _configs = new();
+    private readonly InputMemo<(int Port, string Scope), List<VirtualHost>> _portHosts = new();
 
     public OutboundRoutes(GenerationStats stats, string clusterDomain)
     {
@@ -82,6 +85,9 @@ internal sealed class OutboundRoutes
     {
         static string NamespaceOf(string scope) => scope[..scope.IndexOf('|', StringComparison.Ordinal)];
         static string HostOf(string virtualHost) => virtualHost[..virtualHost.LastIndexOf(':')];
+
+        // Route configurations are named "PORT", or "HOST:PORT" for a port bound to one address.
+        static int PortOf(string routeName) => int.TryParse(routeName.AsSpan(routeName.LastIndexOf(':') + 1), out var port) ? port : -1;
         var virtualServices = VirtualServiceIndex.Of(mesh, _clusterDomain).All;
         var services = ServiceIndex.Of(mesh).All;
         var sources = services.Select(s => DefaultSource + s.Hostname)
@@ -94,6 +100,8 @@ internal sealed class OutboundRoutes
         _interfaceRoutes.RetainWhere(k => sources.Contains(k.Source));
         _virtualHosts.RetainWhere(k => hosts.Contains(HostOf(k.Name)));
         _configs.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && routeNames.Contains(k.Name));
+        var ports = routeNames.Select(PortOf).ToHashSet();
+        _portHosts.RetainWhere(k => namespaces.Contains(NamespaceOf(k.Scope)) && ports.Contains(k.Port));
     }
 
     /// <summary>One call's lookups, and the virtual hosts of each port, shared by the call's route configurations (istiod's vHostCache).</summary>
@@ -193,7 +201,22 @@ internal sealed class OutboundRoutes
                 wrappers.Add(new VirtualHostWrapper([], [service], DefaultRoutes(service, port)));
             }
 
-            var result = VirtualHostAssembly.Assemble(port, scope.Namespace, owner._clusterDomain, wrappers, VirtualHost);
+            // Assembling (domains, short names, dropping taken ones) is most of the work, and a
+            // change elsewhere in the mesh leaves a port's wrappers as they were: memoized by them.
+            var inputs = new List<object>(wrappers.Count * 3);
+            foreach (var wrapper in wrappers)
+            {
+                inputs.Add(wrapper.Routes);
+                inputs.Add(WrapperShape(wrapper.Hosts.Count, wrapper.Services.Count));
+                inputs.AddRange(wrapper.Hosts);
+                inputs.AddRange(wrapper.Services);
+            }
+
+            var result = owner._portHosts.Get((port, scope.Key), inputs.ToArray(), () =>
+            {
+                owner._stats.CountPortAssembly();
+                return VirtualHostAssembly.Assemble(port, scope.Namespace, owner._clusterDomain, wrappers, VirtualHost);
+            });
             _byPort[port] = result;
             return result;
         }
@@ -270,6 +293,10 @@ internal sealed class OutboundRoutes
 
             return rule;
         }
+
+        /// <summary>Where one wrapper's inputs end and the next one's begin, as a memo input (compared by value).</summary>
+        private static string WrapperShape(int hosts, int services) =>
+            hosts == 0 && services == 1 ? "0/1" : $"{hosts}/{services}";
 
         private static bool IsHttp(MeshServicePort port) => port.Protocol.ForListener() is ListenerProtocol.Http or ListenerProtocol.Auto;
     }

@@ -253,8 +253,11 @@ internal sealed class LoadBenchmark
         return new FloorFigures(sizes);
     }
 
-    /// <summary>The floor runs with the GC the xds-server runs with (server GC, as the Web SDK sets), so the comparison is like for like.</summary>
-    private static Dictionary<string, string> FloorServerEnvironment() => new() { ["DOTNET_gcServer"] = "1" };
+    /// <summary>
+    /// The floor runs with the xds-server's runtime settings, so the comparison is like for like:
+    /// server GC (as the Web SDK sets) and tiered compilation without dynamic PGO (its project file).
+    /// </summary>
+    private static Dictionary<string, string> FloorServerEnvironment() => new() { ["DOTNET_gcServer"] = "1", ["DOTNET_TieredPGO"] = "0" };
 
     private async Task RunAsync(ChildProcess process, ScenarioSpec spec)
     {

@@ -22,7 +22,7 @@ public sealed class AdsStreamContext
     public SendLimiter Sends { get; }
 
     /// <summary>Subscription name sets, shared between streams that ask for the same names.</summary>
-    public NameSets NameSets { get; } = new();
+    public NameSets NameSets { get; } = NameSets.Shared;
 
     /// <summary>State-of-the-world responses serialized once for every stream that sends them.</summary>
     public Wire.PreparedResponses Prepared { get; }

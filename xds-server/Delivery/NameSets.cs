@@ -13,6 +13,32 @@ public sealed class NameSets
     private readonly ConcurrentDictionary<NameSetFingerprint, WeakReference<ImmutableHashSet<string>>> _sets = new();
     private int _sweepAt = 1024;
 
+    /// <summary>
+    /// The process's sets, which the ADS wire format consults as requests arrive (see
+    /// <see cref="Wire.SotwRequest"/>). Sharing between servers in one process is harmless: a
+    /// fingerprint stands for one set of names whoever interned it.
+    /// </summary>
+    public static NameSets Shared { get; } = new();
+
+    /// <summary>The set some stream holds with this fingerprint, if any (the empty set for no names).</summary>
+    public bool TryGet(NameSetFingerprint fingerprint, out ImmutableHashSet<string> names)
+    {
+        if (fingerprint.Count == 0)
+        {
+            names = ImmutableHashSet<string>.Empty;
+            return true;
+        }
+
+        if (_sets.TryGetValue(fingerprint, out var held) && held.TryGetTarget(out var shared))
+        {
+            names = shared;
+            return true;
+        }
+
+        names = ImmutableHashSet<string>.Empty;
+        return false;
+    }
+
     /// <summary>The shared set of these names (duplicates dropped) and its fingerprint.</summary>
     public (ImmutableHashSet<string> Names, NameSetFingerprint Fingerprint) Intern(IReadOnlyCollection<string> names)
     {

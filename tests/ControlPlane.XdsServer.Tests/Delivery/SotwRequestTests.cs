@@ -118,6 +118,40 @@ public class SotwRequestTests
         FluentActions.Invoking(() => read.ErrorDetail).Should().Throw<ObjectDisposedException>();
     }
 
+    [Fact]
+    public void An_ack_naming_a_set_some_stream_holds_takes_that_set_and_gives_its_buffer_back_at_once()
+    {
+        var sets = new NameSets();
+        var (held, _) = sets.Intern(["outbound|80||a.default.svc.cluster.local", "outbound|80||b.default.svc.cluster.local"]);
+        var ack = new DiscoveryRequest { TypeUrl = TypeUrls.Endpoint, ResponseNonce = "4", VersionInfo = "v4", ResourceNames = { held.Reverse() } };
+
+        var read = SotwRequest.Parse(new ReadOnlySequence<byte>(ack.ToByteArray()), sets);
+
+        FluentActions.Invoking(read.Names).Should().Throw<ObjectDisposedException>("the bytes went back to the pool while parsing");
+        read.InternNames(sets).Names.Should().BeSameAs(held);
+        read.VersionInfo.Should().Be("v4");
+    }
+
+    [Fact]
+    public void A_request_with_new_names_a_node_or_an_error_keeps_its_bytes_until_released()
+    {
+        var sets = new NameSets();
+        sets.Intern(["a"]);
+        var requests = new[]
+        {
+            new DiscoveryRequest { TypeUrl = TypeUrls.Endpoint, ResourceNames = { "b" } },
+            new DiscoveryRequest { TypeUrl = TypeUrls.Endpoint, ResourceNames = { "a" }, Node = TestNodes.Sidecar(pod: "first") },
+            new DiscoveryRequest { TypeUrl = TypeUrls.Endpoint, ResourceNames = { "a" }, ErrorDetail = new Google.Rpc.Status { Message = "rejected" } },
+        };
+
+        foreach (var request in requests)
+        {
+            var read = SotwRequest.Parse(new ReadOnlySequence<byte>(request.ToByteArray()), sets);
+            read.Names().Should().Equal(request.ResourceNames);
+            read.InternNames(sets).Names.Should().BeEquivalentTo(request.ResourceNames);
+        }
+    }
+
     private static ReadOnlySequence<byte> Segmented(byte[] bytes, int size)
     {
         var chunks = bytes.Chunk(size).ToList();

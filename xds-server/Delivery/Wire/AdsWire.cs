@@ -18,7 +18,7 @@ public static class AdsWire
     private const byte NonceTag = (5 << 3) | 2;
 
     public static Method<SotwRequest, OutgoingResponse> StreamAggregatedResources { get; } = new(
-        MethodType.DuplexStreaming, ServiceName, "StreamAggregatedResources", Marshallers.Create<SotwRequest>((SotwRequest _, SerializationContext _) => throw new NotSupportedException("the server never writes requests"), (DeserializationContext context) => SotwRequest.Parse(context.PayloadAsReadOnlySequence())), Marshallers.Create<OutgoingResponse>(Serialize, _ => throw new NotSupportedException("the server never reads responses")));
+        MethodType.DuplexStreaming, ServiceName, "StreamAggregatedResources", Marshallers.Create<SotwRequest>((SotwRequest _, SerializationContext _) => throw new NotSupportedException("the server never writes requests"), (DeserializationContext context) => SotwRequest.Parse(context.PayloadAsReadOnlySequence(), NameSets.Shared)), Marshallers.Create<OutgoingResponse>(Serialize, _ => throw new NotSupportedException("the server never reads responses")));
 
     public static Method<DeltaDiscoveryRequest, OutgoingResponse> DeltaAggregatedResources { get; } = new(
         MethodType.DuplexStreaming, ServiceName, "DeltaAggregatedResources", MessageMarshaller(DeltaDiscoveryRequest.Parser), Marshallers.Create<OutgoingResponse>(Serialize, _ => throw new NotSupportedException("the server never reads responses")));

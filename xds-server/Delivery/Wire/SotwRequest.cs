@@ -15,9 +15,11 @@ namespace ControlPlane.XdsServer.Delivery.Wire;
 /// </summary>
 /// <remarks>
 /// The bytes live in a buffer rented from <see cref="ArrayPool{T}.Shared"/>, as copying each ACK
-/// into a new array was a sixth of what the server allocated in a push to 2,000 proxies. The
-/// stream that handles the request gives the buffer back (<see cref="Release"/>); a request
-/// dropped unhandled (its stream ended) just leaves its buffer to the garbage collector.
+/// into a new array was a sixth of what the server allocated in a push to 2,000 proxies. An ACK
+/// naming a set some stream already holds gives it back while it is parsed (see
+/// <see cref="Parse(ReadOnlySequence{byte}, NameSets?)"/>); otherwise the stream that handles the
+/// request does (<see cref="Release"/>), and a request dropped unhandled (its stream ended) just
+/// leaves its buffer to the garbage collector.
 /// </remarks>
 public sealed class SotwRequest
 {
@@ -27,6 +29,7 @@ public sealed class SotwRequest
     private readonly bool _pooled;
     private byte[]? _payload;
     private Node? _parsedNode;
+    private ImmutableHashSet<string>? _knownNames;
 
     private SotwRequest(byte[] payload, int length, bool pooled, (int, int)? node, (int, int)? errorDetail, string versionInfo, string typeUrl, string responseNonce, bool hasNames, bool wildcardNamed, NameSetFingerprint fingerprint)
     {
@@ -107,11 +110,29 @@ public sealed class SotwRequest
 
     /// <summary>Reads a serialized DiscoveryRequest (envoy.service.discovery.v3, fields 1-7).</summary>
     /// <exception cref="Google.Protobuf.InvalidProtocolBufferException">The bytes are not a DiscoveryRequest.</exception>
-    public static SotwRequest Parse(byte[] payload) => Parse(new ReadOnlySequence<byte>(payload));
+    public static SotwRequest Parse(byte[] payload) => ReadCopy(new ReadOnlySequence<byte>(payload));
 
-    /// <summary>Reads a serialized DiscoveryRequest from a copy of <paramref name="payload"/> in a pooled buffer.</summary>
+    /// <summary>
+    /// Reads a serialized DiscoveryRequest from a copy of <paramref name="payload"/> in a pooled
+    /// buffer. When <paramref name="known"/> already holds a set of the names asked for, and the
+    /// request carries no node and no error detail (an ACK, the usual request), the request keeps
+    /// that set and gives the buffer back at once: nothing will read the bytes again, and a buffer
+    /// returned while still warm is the one the next request gets.
+    /// </summary>
     /// <exception cref="Google.Protobuf.InvalidProtocolBufferException">The bytes are not a DiscoveryRequest.</exception>
-    public static SotwRequest Parse(ReadOnlySequence<byte> payload)
+    public static SotwRequest Parse(ReadOnlySequence<byte> payload, NameSets? known = null)
+    {
+        var request = ReadCopy(payload);
+        if (known is not null && request._node is null && request._errorDetail is null && known.TryGet(request.NamesFingerprint, out var names))
+        {
+            request._knownNames = names;
+            request.Release();
+        }
+
+        return request;
+    }
+
+    private static SotwRequest ReadCopy(ReadOnlySequence<byte> payload)
     {
         var length = checked((int)payload.Length);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
@@ -193,5 +214,6 @@ public sealed class SotwRequest
     }
 
     /// <summary>The names as an interned set, for a subscription that changed.</summary>
-    internal (ImmutableHashSet<string> Names, NameSetFingerprint Fingerprint) InternNames(NameSets nameSets) => nameSets.Intern(NamesFingerprint, Names);
+    internal (ImmutableHashSet<string> Names, NameSetFingerprint Fingerprint) InternNames(NameSets nameSets) =>
+        _knownNames is { } known ? (known, NamesFingerprint) : nameSets.Intern(NamesFingerprint, Names);
 }

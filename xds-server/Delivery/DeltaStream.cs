@@ -131,10 +131,25 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, OutgoingRes
         var wantsAll = subscription.Wildcard || subscription.NamesFingerprint == Context.Prepared.KeysOf(set);
         // The shared transition serves names just subscribed too, when they exist and are not held:
         // it sends them as new.
-        var prepared = wantsAll && subscription.Held.Exactly is { } held &&
-                       (settle is null || settle.All(name => set.Find(name) is not null && held.Find(name) is null))
-            ? Context.Prepared.DeltaTransition(typeUrl, held, set)
-            : Difference(subscription, set, settle);
+        ResourceSet? holds = null;
+        PreparedResponse? prepared;
+        if (wantsAll && subscription.Held.Exactly is { } held &&
+            (settle is null || settle.All(name => set.Find(name) is not null && held.Find(name) is null)))
+        {
+            prepared = Context.Prepared.DeltaTransition(typeUrl, held, set);
+            holds = set;
+        }
+        else if (!subscription.Wildcard && settle is null && subscription.Held.Exactly is { } whole &&
+                 subscription.NamesFingerprint == Context.Prepared.KeysOf(whole))
+        {
+            // Holds exactly an older set and asks for just its names: shared with the other streams too.
+            (prepared, holds) = Context.Prepared.DeltaWithin(typeUrl, whole, set);
+        }
+        else
+        {
+            prepared = Difference(subscription, set, settle);
+        }
+
         if (prepared is null && !force)
         {
             return;
@@ -145,6 +160,10 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, OutgoingRes
         {
             // Whatever it held before, the proxy now holds exactly the view's set, shared with others.
             subscription.Held.Rebase(set);
+        }
+        else if (holds is not null)
+        {
+            subscription.Held.Rebase(holds);
         }
 
         var nonce = NextNonce();

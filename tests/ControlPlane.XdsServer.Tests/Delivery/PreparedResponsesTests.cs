@@ -62,6 +62,24 @@ public class PreparedResponsesTests
         prepared.DeltaTransition(TypeUrls.Endpoint, before, after).Should().BeSameAs(transition);
     }
 
+    [Fact]
+    public void Within_the_names_a_proxy_holds_a_delta_leaves_out_what_it_has_not_subscribed_to()
+    {
+        var prepared = new PreparedResponses("test");
+        var held = new ResourceSet([A1, B1]);
+
+        var (added, holdsAfterAdd) = prepared.DeltaWithin(TypeUrls.Endpoint, held, new ResourceSet([A1, B1, C1]));
+        var (changed, holdsAfterChange) = prepared.DeltaWithin(TypeUrls.Endpoint, held, new ResourceSet([A2, C1]));
+
+        added.Should().BeNull("c was added, but the proxy has not asked for it yet");
+        holdsAfterAdd.Should().BeSameAs(held);
+        var response = DeltaDiscoveryResponse.Parser.ParseFrom(AdsWire.ToBytes(new OutgoingResponse(changed!, "8")));
+        response.Resources.Select(r => r.Name).Should().Equal("a");
+        response.RemovedResources.Should().Equal("b");
+        holdsAfterChange.Resources.Keys.Should().Equal("a");
+        holdsAfterChange.Find("a")!.Version.Should().Be(A2.Version);
+    }
+
     private static XdsResource Assignment(string cluster, string address) =>
         XdsResource.Create(cluster, new ClusterLoadAssignment
         {

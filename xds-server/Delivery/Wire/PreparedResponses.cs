@@ -131,6 +131,38 @@ public sealed class PreparedResponses
         return response;
     }
 
+    /// <summary>
+    /// For a delta proxy that holds exactly <paramref name="from"/> and is subscribed to exactly its
+    /// names (not the wildcard): the resources of <paramref name="to"/> among those names at another
+    /// version, and the names <paramref name="to"/> lacks; null when there are none. Also what the
+    /// proxy then holds (<paramref name="from"/> itself when nothing changed). A push usually reaches
+    /// such a proxy before it subscribes to what the push added (new clusters' endpoints, new
+    /// listeners' routes): worked out once for every stream rather than per stream.
+    /// </summary>
+    public (PreparedResponse? Response, ResourceSet Holds) DeltaWithin(string typeUrl, ResourceSet from, ResourceSet to)
+    {
+        var entry = EntryOf(to);
+        lock (entry)
+        {
+            if (entry.DeltaWithinFrom.TryGetValue(from, out var cached))
+            {
+                return (cached.Response, cached.Holds);
+            }
+        }
+
+        var updated = to.Resources.Values.Where(r => from.Find(r.Name) is { } held && held.Version != r.Version).ToList();
+        var removed = from.Resources.Keys.Where(name => to.Find(name) is null).ToList();
+        var unchanged = updated.Count == 0 && removed.Count == 0;
+        var response = unchanged ? null : PreparedResponse.Delta(typeUrl, entry.Version, updated, removed, _controlPlaneId);
+        var holds = unchanged ? from : new ResourceSet(to.Resources.Values.Where(r => from.Find(r.Name) is not null));
+        lock (entry)
+        {
+            entry.DeltaWithinFrom.AddOrUpdate(from, new WithinBox(response, holds));
+        }
+
+        return (response, holds);
+    }
+
     private Entry EntryOf(ResourceSet set) =>
         _entries.GetValue(set, s => new Entry(ResponseVersion.Of(s.Resources.Values.ToList()), NameSetFingerprint.Of(s.Resources.Keys)));
 
@@ -148,10 +180,14 @@ public sealed class PreparedResponses
 
         public ConditionalWeakTable<ResourceSet, ChangeBox> DeltaFrom { get; } = new();
 
+        public ConditionalWeakTable<ResourceSet, WithinBox> DeltaWithinFrom { get; } = new();
+
         public ConditionalWeakTable<System.Collections.Immutable.ImmutableHashSet<string>, NamedBox> ByNames { get; } = new();
     }
 
     private sealed record ChangeBox(PreparedResponse? Response);
+
+    private sealed record WithinBox(PreparedResponse? Response, ResourceSet Holds);
 
     private sealed record NamedBox(PreparedResponse Response, IReadOnlyList<string> Unknown);
 }

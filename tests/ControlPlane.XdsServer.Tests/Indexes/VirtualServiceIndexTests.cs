@@ -20,6 +20,21 @@ public sealed class VirtualServiceIndexTests
         IstioObject("VirtualService", ns, name, $"  hosts: [\"{host}\"]\n{extra}{Rules}", second);
 
     [Fact]
+    public void Resolved_virtual_services_read_alike_from_two_snapshots_are_equal_and_hash_alike_and_differ_when_their_spec_does()
+    {
+        var one = VirtualServiceIndex.Of(Of(Vs("app", "a", 1))).ForSidecar("app").Single();
+        var again = VirtualServiceIndex.Of(Of(Vs("app", "a", 1))).ForSidecar("app").Single();
+        var other = VirtualServiceIndex.Of(Of(Vs("app", "a", 1, "  exportTo: [\"*\"]\n"))).ForSidecar("app").Single();
+
+        again.Should().NotBeSameAs(one);
+        again.Should().Be(one);
+        again.GetHashCode().Should().Be(one.GetHashCode());
+        one.GetHashCode().Should().Be(one.GetHashCode(), "the cached hash is the hash");
+        other.Should().NotBe(one);
+        new HashSet<ResolvedVirtualService> { one, again, other }.Should().HaveCount(2);
+    }
+
+    [Fact]
     public void A_namespace_sees_its_private_then_exported_then_public_ones_each_oldest_first()
     {
         var mesh = Of(

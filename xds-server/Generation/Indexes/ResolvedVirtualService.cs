@@ -16,7 +16,31 @@ namespace ControlPlane.XdsServer.Generation.Indexes;
 /// <param name="Delegates">The delegates merged in, in rule order; empty unless a root.</param>
 public sealed record ResolvedVirtualService(MeshVirtualService Source, VirtualService Spec, ImmutableArray<MeshVirtualService> Delegates)
 {
+    // Not copied meaningfully by `with`: ResolvedVirtualServices are only made by the index, with new.
+    private int _hash;
+
     public ObjectKey Key => Source.Key;
+
+    /// <summary>
+    /// The record's value hash, worked out once: it walks the whole spec, and the index's lookups
+    /// and generation's sets of VirtualServices asked for it thousands of times per push.
+    /// </summary>
+    public override int GetHashCode()
+    {
+        var hash = _hash;
+        if (hash == 0)
+        {
+            hash = HashCode.Combine(Source, Spec, Delegates);
+            _hash = hash == 0 ? 1 : hash;
+        }
+
+        return _hash;
+    }
+
+    /// <summary>Value equality as a record's (source, spec, delegates), checking the cached hashes first.</summary>
+    public bool Equals(ResolvedVirtualService? other) =>
+        ReferenceEquals(this, other) ||
+        (other is not null && GetHashCode() == other.GetHashCode() && Source.Equals(other.Source) && Spec.Equals(other.Spec) && Delegates.Equals(other.Delegates));
 
     /// <summary>Gateway names it is bound to, resolved; <c>mesh</c> (sidecars) when it names none.</summary>
     public IEnumerable<string> GatewayNames => Spec.Gateways.IsEmpty ? [VirtualServiceNames.MeshGateway] : Spec.Gateways;

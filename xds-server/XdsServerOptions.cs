@@ -28,7 +28,8 @@ public sealed class XdsServerOptions
 
     /// <summary>
     /// After a burst (a push storm), how long the process must be quiet before its free heap is
-    /// returned to the operating system (see <see cref="Hosting.IdleMemoryTrimmer"/>); zero: never.
+    /// returned to the operating system (see <see cref="Hosting.IdleMemoryTrimmer"/>); zero: never, nor the full
+    /// collection after a wave of ended streams.
     /// </summary>
     public TimeSpan IdleMemoryTrimAfter { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -7,8 +7,12 @@ namespace ControlPlane.XdsServer.Delivery;
 public sealed class ConnectionRegistry
 {
     private readonly ConcurrentDictionary<string, ProxyConnection> _connections = new(StringComparer.Ordinal);
+    private long _removed;
 
     public int Count => _connections.Count;
+
+    /// <summary>Streams that ended since the server started (see <see cref="Hosting.IdleMemoryTrimmer"/>).</summary>
+    public long Removed => Interlocked.Read(ref _removed);
 
     public IReadOnlyList<ProxyConnection> All => _connections.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
 
@@ -20,7 +24,11 @@ public sealed class ConnectionRegistry
 
     public void Remove(ProxyConnection connection)
     {
-        _connections.TryRemove(connection.Id, out _);
+        if (_connections.TryRemove(connection.Id, out _))
+        {
+            Interlocked.Increment(ref _removed);
+        }
+
         XdsMetrics.ConnectedProxies.Set(_connections.Count);
     }
 

@@ -72,6 +72,29 @@ public class SotwRequestTests
         read.Names().Should().Equal("9080");
     }
 
+    [Fact]
+    public void Unknown_groups_are_skipped_as_protobuf_skips_them_nested_ones_too()
+    {
+        // Field 9 as a group holding field 10 as a group holding a varint, then field 11 as an empty group.
+        var bytes = new DiscoveryRequest { TypeUrl = TypeUrls.Route, ResourceNames = { "9080" } }.ToByteArray()
+            .Concat(new byte[] { (9 << 3) | 3, (10 << 3) | 3, (1 << 3) | 0, 7, (10 << 3) | 4, (9 << 3) | 4, (11 << 3) | 3, (11 << 3) | 4 }).ToArray();
+        DiscoveryRequest.Parser.ParseFrom(bytes).TypeUrl.Should().Be(TypeUrls.Route, "protobuf reads it");
+
+        var read = SotwRequest.Parse(bytes);
+
+        read.TypeUrl.Should().Be(TypeUrls.Route);
+        read.Names().Should().Equal("9080");
+    }
+
+    [Theory]
+    [InlineData(new byte[] { (9 << 3) | 3, (10 << 3) | 4 })]
+    [InlineData(new byte[] { (9 << 3) | 4 })]
+    [InlineData(new byte[] { (9 << 3) | 3 })]
+    public void Groups_that_do_not_close_properly_are_refused_as_protobuf_refuses_them(byte[] bytes)
+    {
+        FluentActions.Invoking(() => SotwRequest.Parse(bytes)).Should().Throw<InvalidProtocolBufferException>();
+    }
+
     [Theory]
     [InlineData(new byte[] { 0x22, 0x10, 0x61 })]
     [InlineData(new byte[] { 0x22 })]

@@ -81,7 +81,7 @@ public sealed class SotwRequest
             var (field, wireType) = reader.ReadTag();
             if (wireType != WireReader.LengthDelimited)
             {
-                reader.Skip(wireType);
+                reader.Skip(field, wireType);
                 continue;
             }
 
@@ -137,22 +137,26 @@ public sealed class SotwRequest
         var length = checked((int)payload.Length);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         payload.CopyTo(buffer);
+        var kept = false;
         try
         {
-            return Read(buffer, length, pooled: true);
+            var request = Read(buffer, length, pooled: true);
+            kept = true;
+            return request;
         }
         catch (FormatException)
         {
             // Protobuf's own parser says what is wrong (and throws); if it reads what this reader
             // refused, its canonical bytes are read instead.
             var canonical = Envoy.Service.Discovery.V3.DiscoveryRequest.Parser.ParseFrom(buffer, 0, length).ToByteArray();
-            ArrayPool<byte>.Shared.Return(buffer);
             return Read(canonical, canonical.Length, pooled: false);
         }
-        catch
+        finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
+            if (!kept)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
@@ -171,7 +175,7 @@ public sealed class SotwRequest
             var (field, wireType) = reader.ReadTag();
             if (wireType != WireReader.LengthDelimited)
             {
-                reader.Skip(wireType);
+                reader.Skip(field, wireType);
                 continue;
             }
 

@@ -6,7 +6,12 @@ internal ref struct WireReader
     public const int Varint = 0;
     public const int Fixed64 = 1;
     public const int LengthDelimited = 2;
+    public const int StartGroup = 3;
+    public const int EndGroup = 4;
     public const int Fixed32 = 5;
+
+    /// <summary>How deep groups may nest, as protobuf's default recursion limit.</summary>
+    private const int MaxGroupDepth = 100;
 
     private readonly ReadOnlySpan<byte> _bytes;
     private int _position;
@@ -47,10 +52,36 @@ internal ref struct WireReader
     }
 
     /// <summary>Skips a field of a wire type other than length-delimited (groups are refused).</summary>
-    public void Skip(int wireType)
+    /// <summary>Skips the field whose tag (<paramref name="field"/>, <paramref name="wireType"/>) was just read; a group with everything up to its end tag.</summary>
+    /// <exception cref="FormatException">A malformed field, an end tag with no group open, or groups nested over 100 deep.</exception>
+    public void Skip(int field, int wireType) => Skip(field, wireType, 0);
+
+    private void Skip(int field, int wireType, int depth)
     {
         switch (wireType)
         {
+            case StartGroup:
+                if (depth >= MaxGroupDepth)
+                {
+                    throw new FormatException("groups nested too deep");
+                }
+
+                while (true)
+                {
+                    var (inner, innerType) = ReadTag();
+                    if (innerType == EndGroup)
+                    {
+                        if (inner != field)
+                        {
+                            throw new FormatException("a group ends with another field's end tag");
+                        }
+
+                        return;
+                    }
+
+                    Skip(inner, innerType, depth + 1);
+                }
+
             case Varint:
                 ReadVarint();
                 break;

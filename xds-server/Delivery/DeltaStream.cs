@@ -137,7 +137,6 @@ internal sealed class DeltaStream : AdsStream<DeltaDiscoveryRequest, OutgoingRes
             (settle is null || settle.All(name => set.Find(name) is not null && held.Find(name) is null)))
         {
             prepared = Context.Prepared.DeltaTransition(typeUrl, held, set);
-            holds = set;
         }
         else if (!subscription.Wildcard && settle is null && subscription.Held.Exactly is { } whole &&
                  subscription.NamesFingerprint == Context.Prepared.KeysOf(whole))

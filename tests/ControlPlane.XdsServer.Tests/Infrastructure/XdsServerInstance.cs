@@ -88,7 +88,8 @@ public sealed class XdsServerInstance : IAsyncDisposable
         return instance;
     }
 
-    public Task WriteConfigAsync(string name, string yaml) => File.WriteAllTextAsync(Path.Combine(ConfigDir, name), yaml);
+    /// <summary>Replaces or creates a config file in one step, so the server never reads it half-written (see <see cref="ConfigFiles.WriteAsync"/>).</summary>
+    public Task WriteConfigAsync(string name, string yaml) => ConfigFiles.WriteAsync(ConfigDir, name, yaml);
 
     public void DeleteConfig(string name) => File.Delete(Path.Combine(ConfigDir, name));
 

@@ -35,12 +35,7 @@ public sealed class ProxylessInteropFixture : IAsyncLifetime
     /// place), so the server never reads half of it: a client resolving a new target then sees every
     /// object of the file from its first answer.
     /// </summary>
-    public async Task ApplyAsync(string name, string yaml)
-    {
-        var path = Path.Combine(Server.ConfigDir, name);
-        await File.WriteAllTextAsync(path + ".tmp", yaml);
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    public Task ApplyAsync(string name, string yaml) => Server.WriteConfigAsync(name, yaml);
 
     public async Task DisposeAsync()
     {

@@ -72,12 +72,7 @@ public sealed class NameSets
     /// </summary>
     public (ImmutableHashSet<string> Names, NameSetFingerprint Fingerprint) Intern(NameSetFingerprint fingerprint, Func<IReadOnlyCollection<string>> names)
     {
-        if (fingerprint.Count > 0 && _sets.TryGetValue(fingerprint, out var held) && held.TryGetTarget(out var shared))
-        {
-            return (shared, fingerprint);
-        }
-
-        return Intern(names());
+        return TryGet(fingerprint, out var shared) ? (shared, fingerprint) : Intern(names());
     }
 
     /// <summary>Sets held right now (for tests and metrics).</summary>

@@ -47,22 +47,11 @@ public sealed class PreparedResponses
     public PreparedResponse? Changes(string typeUrl, ResourceSet from, ResourceSet to)
     {
         var entry = EntryOf(to);
-        lock (entry)
+        return Cached(entry, entry.ChangesFrom, from, () =>
         {
-            if (entry.ChangesFrom.TryGetValue(from, out var cached))
-            {
-                return cached.Response;
-            }
-        }
-
-        var changed = to.Resources.Values.Where(r => from.Find(r.Name)?.Version != r.Version).ToList();
-        var response = changed.Count == 0 ? null : PreparedResponse.StateOfTheWorld(typeUrl, entry.Version, changed, _controlPlaneId);
-        lock (entry)
-        {
-            entry.ChangesFrom.AddOrUpdate(from, new ChangeBox(response));
-        }
-
-        return response;
+            var changed = to.Resources.Values.Where(r => from.Find(r.Name)?.Version != r.Version).ToList();
+            return new ChangeBox(changed.Count == 0 ? null : PreparedResponse.StateOfTheWorld(typeUrl, entry.Version, changed, _controlPlaneId));
+        }).Response;
     }
 
     /// <summary>
@@ -73,35 +62,25 @@ public sealed class PreparedResponses
     public (PreparedResponse Response, IReadOnlyList<string> Unknown) Named(string typeUrl, ResourceSet set, System.Collections.Immutable.ImmutableHashSet<string> names)
     {
         var entry = EntryOf(set);
-        lock (entry)
+        var named = Cached(entry, entry.ByNames, names, () =>
         {
-            if (entry.ByNames.TryGetValue(names, out var cached))
+            var selected = new List<XdsResource>(names.Count);
+            var unknown = new List<string>();
+            foreach (var name in names.OrderBy(n => n, StringComparer.Ordinal))
             {
-                return (cached.Response, cached.Unknown);
+                if (set.Find(name) is { } resource)
+                {
+                    selected.Add(resource);
+                }
+                else
+                {
+                    unknown.Add(name);
+                }
             }
-        }
 
-        var selected = new List<XdsResource>(names.Count);
-        var unknown = new List<string>();
-        foreach (var name in names.OrderBy(n => n, StringComparer.Ordinal))
-        {
-            if (set.Find(name) is { } resource)
-            {
-                selected.Add(resource);
-            }
-            else
-            {
-                unknown.Add(name);
-            }
-        }
-
-        var response = PreparedResponse.StateOfTheWorld(typeUrl, ResponseVersion.Of(selected), selected, _controlPlaneId);
-        lock (entry)
-        {
-            entry.ByNames.AddOrUpdate(names, new NamedBox(response, unknown));
-        }
-
-        return (response, unknown);
+            return new NamedBox(PreparedResponse.StateOfTheWorld(typeUrl, ResponseVersion.Of(selected), selected, _controlPlaneId), unknown);
+        });
+        return (named.Response, named.Unknown);
     }
 
     /// <summary>
@@ -112,23 +91,12 @@ public sealed class PreparedResponses
     public PreparedResponse? DeltaTransition(string typeUrl, ResourceSet from, ResourceSet to)
     {
         var entry = EntryOf(to);
-        lock (entry)
+        return Cached(entry, entry.DeltaFrom, from, () =>
         {
-            if (entry.DeltaFrom.TryGetValue(from, out var cached))
-            {
-                return cached.Response;
-            }
-        }
-
-        var updated = to.Resources.Values.Where(r => from.Find(r.Name)?.Version != r.Version).ToList();
-        var removed = from.Resources.Keys.Where(name => to.Find(name) is null).ToList();
-        var response = updated.Count == 0 && removed.Count == 0 ? null : PreparedResponse.Delta(typeUrl, entry.Version, updated, removed, _controlPlaneId);
-        lock (entry)
-        {
-            entry.DeltaFrom.AddOrUpdate(from, new ChangeBox(response));
-        }
-
-        return response;
+            var updated = to.Resources.Values.Where(r => from.Find(r.Name)?.Version != r.Version).ToList();
+            var removed = from.Resources.Keys.Where(name => to.Find(name) is null).ToList();
+            return new ChangeBox(updated.Count == 0 && removed.Count == 0 ? null : PreparedResponse.Delta(typeUrl, entry.Version, updated, removed, _controlPlaneId));
+        }).Response;
     }
 
     /// <summary>
@@ -142,25 +110,40 @@ public sealed class PreparedResponses
     public (PreparedResponse? Response, ResourceSet Holds) DeltaWithin(string typeUrl, ResourceSet from, ResourceSet to)
     {
         var entry = EntryOf(to);
+        var within = Cached(entry, entry.DeltaWithinFrom, from, () =>
+        {
+            var updated = to.Resources.Values.Where(r => from.Find(r.Name) is { } held && held.Version != r.Version).ToList();
+            var removed = from.Resources.Keys.Where(name => to.Find(name) is null).ToList();
+            return updated.Count == 0 && removed.Count == 0
+                ? new WithinBox(null, from)
+                : new WithinBox(PreparedResponse.Delta(typeUrl, entry.Version, updated, removed, _controlPlaneId), new ResourceSet(to.Resources.Values.Where(r => from.Find(r.Name) is not null)));
+        });
+        return (within.Response, within.Holds);
+    }
+
+    /// <summary>
+    /// What <paramref name="table"/> holds for <paramref name="key"/>, made by <paramref name="make"/>
+    /// outside the entry's lock when absent (two streams may both make it; either result is right).
+    /// </summary>
+    private static TBox Cached<TKey, TBox>(Entry entry, ConditionalWeakTable<TKey, TBox> table, TKey key, Func<TBox> make)
+        where TKey : class
+        where TBox : class
+    {
         lock (entry)
         {
-            if (entry.DeltaWithinFrom.TryGetValue(from, out var cached))
+            if (table.TryGetValue(key, out var cached))
             {
-                return (cached.Response, cached.Holds);
+                return cached;
             }
         }
 
-        var updated = to.Resources.Values.Where(r => from.Find(r.Name) is { } held && held.Version != r.Version).ToList();
-        var removed = from.Resources.Keys.Where(name => to.Find(name) is null).ToList();
-        var unchanged = updated.Count == 0 && removed.Count == 0;
-        var response = unchanged ? null : PreparedResponse.Delta(typeUrl, entry.Version, updated, removed, _controlPlaneId);
-        var holds = unchanged ? from : new ResourceSet(to.Resources.Values.Where(r => from.Find(r.Name) is not null));
+        var made = make();
         lock (entry)
         {
-            entry.DeltaWithinFrom.AddOrUpdate(from, new WithinBox(response, holds));
+            table.AddOrUpdate(key, made);
         }
 
-        return (response, holds);
+        return made;
     }
 
     private Entry EntryOf(ResourceSet set) =>

@@ -216,13 +216,13 @@ public sealed class ConfigGenerator
     /// that is 50 outbound generations per push instead of 150.
     /// </summary>
     private SidecarOutboundConfig SidecarOutbound(MeshSnapshot mesh, ServiceScope scope, ProxyView view) =>
-        _sidecarOutbound.GetValue(mesh, _ => new()).GetOrAdd(OutboundViewOf(view), _ => new Lazy<SidecarOutboundConfig>(() =>
+        OncePerSnapshot(_sidecarOutbound, mesh, OutboundViewOf(view), () =>
         {
             Stats.CountSidecarOutbound();
             var (clusters, targets) = OutboundClusters(mesh, scope, view);
             var (listeners, routes) = SidecarOutboundListenersAndRoutes(mesh, scope, view);
             return new SidecarOutboundConfig(clusters, targets, SharedEndpoints(mesh, scope, view, targets), listeners, routes);
-        })).Value;
+        });
 
     /// <summary>
     /// The endpoints of <paramref name="targets"/> for <paramref name="view"/>, made once per
@@ -231,11 +231,19 @@ public sealed class ConfigGenerator
     /// only public services so share one, and an endpoint push regenerates it once, not once per view.
     /// </summary>
     private ResourceSet SharedEndpoints(MeshSnapshot mesh, ServiceScope scope, ProxyView view, ImmutableArray<EdsTarget> targets) =>
-        _endpoints.GetValue(mesh, _ => new()).GetOrAdd(new EndpointsKey(scope, view.Flavor, view.Locality, targets), _ => new Lazy<ResourceSet>(() =>
+        OncePerSnapshot(_endpoints, mesh, new EndpointsKey(scope, view.Flavor, view.Locality, targets), () =>
         {
             Stats.CountEndpointSet();
             return Endpoints(mesh, scope, view, targets);
-        })).Value;
+        });
+
+    /// <summary>
+    /// The value of <paramref name="key"/> for <paramref name="mesh"/>, made once by whichever
+    /// generation asks first while the others wait for it (a failure is kept, as it would recur).
+    /// </summary>
+    private static T OncePerSnapshot<TKey, T>(ConditionalWeakTable<MeshSnapshot, ConcurrentDictionary<TKey, Lazy<T>>> table, MeshSnapshot mesh, TKey key, Func<T> make)
+        where TKey : notnull =>
+        table.GetValue(mesh, _ => new()).GetOrAdd(key, _ => new Lazy<T>(make)).Value;
 
     /// <summary>The view as outbound config sees it: everything but the inbound ports.</summary>
     private static ProxyView OutboundViewOf(ProxyView view) =>

@@ -255,9 +255,16 @@ internal sealed class LoadBenchmark
 
     /// <summary>
     /// The floor runs with the xds-server's runtime settings, so the comparison is like for like:
-    /// server GC (as the Web SDK sets) and tiered compilation without dynamic PGO (its project file).
+    /// server GC with DATAS (as the Web SDK sets on .NET 10; the environment overrides this
+    /// program's own runtimeconfig, which turns DATAS off for the load generator) and tiered
+    /// compilation without dynamic PGO (its project file).
     /// </summary>
-    private static Dictionary<string, string> FloorServerEnvironment() => new() { ["DOTNET_gcServer"] = "1", ["DOTNET_TieredPGO"] = "0" };
+    private static Dictionary<string, string> FloorServerEnvironment() => new()
+    {
+        ["DOTNET_gcServer"] = "1",
+        ["DOTNET_GCDynamicAdaptationMode"] = "1",
+        ["DOTNET_TieredPGO"] = "0",
+    };
 
     private async Task RunAsync(ChildProcess process, ScenarioSpec spec)
     {

@@ -42,10 +42,24 @@ public sealed class XdsServerOptions
     /// <summary>
     /// How many responses of <see cref="SendLimiter.LargeResponseBytes"/> or more may be being written
     /// at once, across all streams: what bounds the server's write buffers during a push to thousands
-    /// of proxies. A proxy that reads slowly holds its slot at most <see cref="SendTimeout"/>; the
-    /// wait for a slot does not count towards it.
+    /// of proxies. A write keeps its slot at most <see cref="MaxSendSlotHold"/>; the wait for a slot
+    /// does not count towards <see cref="SendTimeout"/>.
     /// </summary>
-    public int MaxConcurrentSends { get; set; } = 64;
+    /// <remarks>
+    /// 8, measured (docs/PERFORMANCE.md): on loopback a write takes well under a millisecond, so a
+    /// few at once keep the cores busy, and each one in flight holds its response in 64 KiB pooled
+    /// arrays. At 64 the arrays outgrew the shared array pool and every push allocated its size
+    /// again: a service-add push to 2,000 proxies cost a quarter more CPU and the peak RSS 100 MB more.
+    /// </remarks>
+    public int MaxConcurrentSends { get; set; } = 8;
+
+    /// <summary>
+    /// Longest a write keeps its send slot, 1 s by default: a proxy still taking its response after
+    /// that (a slow or stalled reader) goes on being written to outside the limit, so a handful of
+    /// them cannot hold every slot and stall everyone's large pushes until <see cref="SendTimeout"/>.
+    /// Each stream has one response in flight at most, so what they buffer is bounded per stream.
+    /// </summary>
+    public TimeSpan MaxSendSlotHold { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>A proxy that takes no response for this long is disconnected.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);

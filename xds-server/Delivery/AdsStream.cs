@@ -213,24 +213,63 @@ internal abstract class AdsStream<TRequest, TResponse>
     /// <summary>
     /// Writes a response of <paramref name="bytes"/> bytes, within the send timeout; a large one waits
     /// for a write slot first (<see cref="SendLimiter"/>), so bursts do not buffer every proxy's
-    /// response at once.
+    /// response at once, and gives the slot up if the proxy is still taking it after
+    /// <see cref="XdsServerOptions.MaxSendSlotHold"/>.
     /// </summary>
     protected async Task SendAsync(TResponse response, int bytes)
     {
         // Waiting for a write slot is the server's own pacing, not the proxy being slow: the send
         // timeout counts from when the write starts.
-        using var slot = await Context.Sends.AcquireAsync(bytes, Cancellation);
-        using var timer = new CancellationTokenSource(Context.Options.SendTimeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(Cancellation, timer.Token);
+        var holdsSlot = await Context.Sends.AcquireAsync(bytes, Cancellation);
         try
         {
-            await _responses.WriteAsync(response, linked.Token);
+            using var timer = new CancellationTokenSource(Context.Options.SendTimeout);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(Cancellation, timer.Token);
+            try
+            {
+                var write = _responses.WriteAsync(response, linked.Token);
+                if (holdsSlot && !write.IsCompleted && !await Finishes(write, Context.Options.MaxSendSlotHold))
+                {
+                    Context.Sends.Release();
+                    holdsSlot = false;
+                    XdsMetrics.SlowSends.Inc();
+                    Logger.LogDebug("Proxy {ProxyId} is taking a response slowly; its write goes on without a send slot", Connection.Node?.Id);
+                }
+
+                await write;
+            }
+            catch (Exception e) when (timer.IsCancellationRequested && e is OperationCanceledException or IOException or InvalidOperationException)
+            {
+                // Cancelling a write blocked on flow control may also abort the call; either way it timed out.
+                Logger.LogWarning("Proxy {ProxyId} did not take a response within {SendTimeout}; closing its stream", Connection.Node?.Id, Context.Options.SendTimeout);
+                throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"send timed out after {Context.Options.SendTimeout}"));
+            }
         }
-        catch (Exception e) when (timer.IsCancellationRequested && e is OperationCanceledException or IOException or InvalidOperationException)
+        finally
         {
-            // Cancelling a write blocked on flow control may also abort the call; either way it timed out.
-            Logger.LogWarning("Proxy {ProxyId} did not take a response within {SendTimeout}; closing its stream", Connection.Node?.Id, Context.Options.SendTimeout);
-            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"send timed out after {Context.Options.SendTimeout}"));
+            if (holdsSlot)
+            {
+                Context.Sends.Release();
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="write"/> ends (either way) within <paramref name="within"/>.</summary>
+    private static async Task<bool> Finishes(Task write, TimeSpan within)
+    {
+        try
+        {
+            await write.WaitAsync(within);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        catch (Exception)
+        {
+            // The write's own failure is observed where it is awaited.
+            return true;
         }
     }
 

@@ -18,22 +18,25 @@ public sealed class SendLimiter
         _slots = new SemaphoreSlim(Math.Max(1, maxConcurrentSends));
     }
 
-    /// <summary>Waits for a slot when <paramref name="bytes"/> is large; dispose the result when the write is done.</summary>
+    /// <summary>Slots free right now (for tests and diagnostics).</summary>
+    public int Available => _slots.CurrentCount;
+
+    /// <summary>
+    /// Waits for a slot when <paramref name="bytes"/> is large. Returns whether one was taken; the
+    /// caller gives it back with <see cref="Release"/> exactly once.
+    /// </summary>
     /// <exception cref="OperationCanceledException">The wait was cancelled.</exception>
-    public async ValueTask<Slot> AcquireAsync(int bytes, CancellationToken cancellationToken)
+    public async ValueTask<bool> AcquireAsync(int bytes, CancellationToken cancellationToken)
     {
         if (bytes < LargeResponseBytes)
         {
-            return default;
+            return false;
         }
 
         await _slots.WaitAsync(cancellationToken);
-        return new Slot(_slots);
+        return true;
     }
 
-    /// <summary>A held slot (or none, for a small write); releases it once.</summary>
-    public readonly struct Slot(SemaphoreSlim? slots) : IDisposable
-    {
-        public void Dispose() => slots?.Release();
-    }
+    /// <summary>Gives back a slot <see cref="AcquireAsync"/> took.</summary>
+    public void Release() => _slots.Release();
 }

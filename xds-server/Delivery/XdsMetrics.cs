@@ -23,6 +23,9 @@ public static class XdsMetrics
     public static readonly Counter Pushes = Metrics.CreateCounter(
         "controlplane_xds_pushes_total", "Debounced mesh changes published to the cache, by kind (full or eds).", "kind");
 
+    public static readonly Counter SlowSends = Metrics.CreateCounter(
+        "controlplane_xds_slow_sends_total", "Large writes that gave up their send slot because the proxy was still taking the response after MaxSendSlotHold.");
+
     public static readonly Counter ViewGenerations = Metrics.CreateCounter(
         "controlplane_xds_view_generations_total", "Proxy view configs generated (shared by all proxies with that view).");
 

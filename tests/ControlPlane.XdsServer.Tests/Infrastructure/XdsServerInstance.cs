@@ -41,6 +41,9 @@ public sealed class XdsServerInstance : IAsyncDisposable
 
     public XdsCache Cache => _app.Services.GetRequiredService<XdsCache>();
 
+    /// <summary>The streams' shared services (send slots, prepared responses).</summary>
+    public AdsStreamContext StreamContext => _app.Services.GetRequiredService<AdsStreamContext>();
+
     public GenerationStats Stats => _app.Services.GetRequiredService<ConfigGenerator>().Stats;
 
     public ControlPlane.XdsServer.Sources.WatchedObjectCache WatchedObjects => _app.Services.GetRequiredService<ControlPlane.XdsServer.Sources.WatchedObjectCache>();

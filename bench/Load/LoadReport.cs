@@ -126,6 +126,7 @@ internal sealed record LoadReport
                 r.Proxies,
                 r.Converged,
                 r.EndReason,
+                r.FirstMs,
                 r.P50Ms,
                 r.P99Ms,
                 r.MaxMs,

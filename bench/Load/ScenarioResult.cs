@@ -46,6 +46,9 @@ internal sealed record ScenarioResult
 
     public long BytesPushed => BytesByType.Sum();
 
+    /// <summary>The first proxy's latency: what the change costs before any fan-out (debounce, file settle, generation).</summary>
+    public double? FirstMs => Percentile(LatenciesMs, 0.0);
+
     public double? P50Ms => Percentile(LatenciesMs, 0.50);
 
     public double? P99Ms => Percentile(LatenciesMs, 0.99);

@@ -125,12 +125,14 @@ public sealed class PushDebouncer : BackgroundService
             return;
         }
 
-        _cache.Publish(snapshot, change, firstChangeAt);
-        Interlocked.Increment(ref _published);
-        XdsMetrics.Pushes.WithLabels(change.IsEndpointOnly ? "eds" : "full").Inc();
-        _logger.LogInformation(
-            "Pushing mesh version {MeshVersion} to {ProxyCount} proxies ({PushKind}: {ServiceCount} services, {ConfigCount} Istio objects, {EndpointCount} endpoint sets changed)",
-            snapshot.Version, _registry.Count, change.IsEndpointOnly ? "endpoints only" : "full", change.Services.Count, change.Config.Count, change.Endpoints.Count + change.EndpointConfig.Count);
-        _registry.PushAll(change);
+        _cache.Publish(snapshot, change, firstChangeAt, () =>
+        {
+            Interlocked.Increment(ref _published);
+            XdsMetrics.Pushes.WithLabels(change.IsEndpointOnly ? "eds" : "full").Inc();
+            _logger.LogInformation(
+                "Pushing mesh version {MeshVersion} to {ProxyCount} proxies ({PushKind}: {ServiceCount} services, {ConfigCount} Istio objects, {EndpointCount} endpoint sets changed)",
+                snapshot.Version, _registry.Count, change.IsEndpointOnly ? "endpoints only" : "full", change.Services.Count, change.Config.Count, change.Endpoints.Count + change.EndpointConfig.Count);
+            _registry.PushAll(change);
+        });
     }
 }

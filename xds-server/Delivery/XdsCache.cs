@@ -22,10 +22,15 @@ public sealed class XdsCache
     public CacheState Current => Volatile.Read(ref _current);
 
     /// <param name="changedAt">When the first change in this publication happened, for convergence metrics.</param>
-    public void Publish(MeshSnapshot mesh, MeshChange change, DateTimeOffset? changedAt = null)
+    /// <param name="push">
+    /// Runs once the snapshot is current and before the generation memos are compacted: the push to
+    /// proxies (compaction took ~12 ms at 1,000 services, which no proxy should wait for).
+    /// </param>
+    public void Publish(MeshSnapshot mesh, MeshChange change, DateTimeOffset? changedAt = null, Action? push = null)
     {
         var previous = Current;
         Volatile.Write(ref _current, new CacheState(mesh, change, changedAt, previous.WithoutPrevious(), _generator));
+        push?.Invoke();
 
         // Routes are kept for the namespaces proxies were just served in, and those services live in.
         var namespaces = mesh.Services.Keys.Select(k => k.Namespace).ToHashSet(StringComparer.Ordinal);

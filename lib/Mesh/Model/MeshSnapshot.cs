@@ -8,7 +8,7 @@ namespace ControlPlane.Mesh.Model;
 /// </summary>
 public sealed class MeshSnapshot
 {
-    private readonly Lazy<ImmutableDictionary<string, ImmutableArray<ServiceInstance>>> _instancesByAddress;
+    private readonly Lazy<Dictionary<string, ImmutableArray<ServiceInstance>>> _instancesByAddress;
 
     /// <param name="istio">The Istio networking objects; none when null.</param>
     /// <param name="pods">Pods by key; none when null.</param>
@@ -24,7 +24,7 @@ public sealed class MeshSnapshot
         SlicesByService = slicesByService;
         Istio = istio ?? IstioObjects.Empty;
         Pods = pods ?? ImmutableSortedDictionary<ObjectKey, MeshPod>.Empty;
-        _instancesByAddress = new Lazy<ImmutableDictionary<string, ImmutableArray<ServiceInstance>>>(IndexInstances);
+        _instancesByAddress = new Lazy<Dictionary<string, ImmutableArray<ServiceInstance>>>(IndexInstances);
     }
 
     public static MeshSnapshot Empty { get; } = new(
@@ -67,7 +67,9 @@ public sealed class MeshSnapshot
     public ImmutableArray<ServiceInstance> InstancesAt(string address) =>
         _instancesByAddress.Value.TryGetValue(address, out var instances) ? instances : ImmutableArray<ServiceInstance>.Empty;
 
-    private ImmutableDictionary<string, ImmutableArray<ServiceInstance>> IndexInstances()
+    // A plain dictionary, never changed once built (see WorkloadIndex.IndexAddresses): it is built for
+    // each snapshot on the way to a push's first proxy.
+    private Dictionary<string, ImmutableArray<ServiceInstance>> IndexInstances()
     {
         var index = new Dictionary<string, List<ServiceInstance>>(StringComparer.Ordinal);
         foreach (var (serviceKey, slices) in SlicesByService)
@@ -103,7 +105,7 @@ public sealed class MeshSnapshot
             }
         }
 
-        return index.ToImmutableDictionary(
+        return index.ToDictionary(
             pair => pair.Key,
             pair => pair.Value.Distinct().OrderBy(i => i.EndpointPort).ThenBy(i => i.Service.Key).ToImmutableArray(),
             StringComparer.Ordinal);

@@ -42,6 +42,7 @@ public sealed class ConfigGenerator
     private readonly InputMemo<(string Shape, IpFamilies Families), XdsResource> _inboundListeners = new();
     private readonly InputMemo<(InboundPort Port, string Bind), XdsResource> _inboundClusters = new();
     private readonly ResourceSetInterner _sets = new();
+    private readonly ConditionalWeakTable<HostService, ServiceOutputs>.CreateValueCallback _newOutputs;
 
     // Per snapshot, what views that differ only in their inbound ports share (see SidecarOutbound).
     private readonly ConditionalWeakTable<MeshSnapshot, ConcurrentDictionary<ProxyView, Lazy<SidecarOutboundConfig>>> _sidecarOutbound = new();
@@ -53,6 +54,7 @@ public sealed class ConfigGenerator
         _options = options ?? new GenerationOptions();
         _routes = new OutboundRoutes(Stats, _options.ClusterDomain);
         _grpcRoutes = new GrpcRoutes(Stats, _routes);
+        _newOutputs = s => new ServiceOutputs(s, Stats, _options);
     }
 
     public GenerationStats Stats { get; } = new();
@@ -147,7 +149,7 @@ public sealed class ConfigGenerator
     }
 
     private ServiceOutputs Outputs(HostService service) =>
-        _services.GetValue(service, s => new ServiceOutputs(s, Stats, _options));
+        _services.TryGetValue(service, out var outputs) ? outputs : _services.GetValue(service, _newOutputs);
 
     /// <summary>The scope's port index and outbound listener plan (see <see cref="OutboundListenerPlan"/>).</summary>
     private ScopePlan PlanOf(MeshSnapshot mesh, ServiceScope scope) =>
@@ -172,17 +174,26 @@ public sealed class ConfigGenerator
             // Proxyless gRPC gets EDS clusters only, which carry no endpoints.
             var endpoints = view.Kind == ProxyKind.Grpc ? HostEndpoints.None : workloads.MergedEndpointsOf(service);
             var built = InterfaceClusters.With(Outputs(service).Clusters(view.Kind, rule, view.Locality, endpoints), interfaces, view.Kind);
-            var added = new HashSet<string>(StringComparer.Ordinal);
+            var start = clusters.Count;
             foreach (var cluster in built.Clusters)
             {
                 if (names.Add(cluster.Name))
                 {
                     clusters.Add(cluster);
-                    added.Add(cluster.Name);
                 }
             }
 
-            targets.AddRange(built.EdsTargets.Where(t => added.Contains(t.ClusterName)));
+            // Every target is one of the service's clusters: when all of them were added (the usual
+            // case, and this runs per service and namespace at every push) every target stays.
+            if (clusters.Count - start == built.Clusters.Length)
+            {
+                targets.AddRange(built.EdsTargets);
+            }
+            else
+            {
+                var added = clusters.Skip(start).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+                targets.AddRange(built.EdsTargets.Where(t => added.Contains(t.ClusterName)));
+            }
         }
 
         return (clusters, targets.ToImmutable());

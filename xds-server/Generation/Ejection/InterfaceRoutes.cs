@@ -23,6 +23,12 @@ public static class InterfaceRoutes
     /// </summary>
     public static IReadOnlyList<InterfacePolicy> PoliciesOf(IEnumerable<Route> routes, InterfaceOutlierIndex index)
     {
+        // Most meshes have none: then no cluster name need be parsed (this runs per service, port and scope at every push).
+        if (index.Hosts.IsEmpty)
+        {
+            return [];
+        }
+
         var policies = new List<InterfacePolicy>();
         foreach (var route in routes)
         {

@@ -29,6 +29,12 @@ public sealed class DestinationRuleIndex
     private readonly Dictionary<string, RuleSet> _exported = new(StringComparer.Ordinal);
     private readonly RuleSet _rootLocal = new();
     private readonly ConcurrentDictionary<(string Proxy, string Host, string? Service), EffectiveDestinationRule?> _lookups = new();
+    private readonly Func<(string Proxy, string Host, string? Service), EffectiveDestinationRule?> _lookup;
+
+    // Without wildcard hosts a lookup is three dictionary lookups, cheaper than a memo keyed by three
+    // strings (which generation asked per service and proxy namespace at every push); wildcard hosts
+    // are matched by walking them, so then lookups are memoized.
+    private readonly bool _memoize;
 
     private DestinationRuleIndex(MeshSnapshot mesh, string clusterDomain, string rootNamespace)
     {
@@ -57,7 +63,10 @@ public sealed class DestinationRuleIndex
         foreach (var set in _namespaceLocal.Values.Concat(_exported.Values).Append(_rootLocal))
         {
             set.Seal();
+            _memoize |= set.HasWildcards;
         }
+
+        _lookup = key => Lookup(key.Proxy, key.Host, key.Service);
     }
 
     /// <param name="clusterDomain">Completes short host names, e.g. cluster.local.</param>
@@ -71,7 +80,7 @@ public sealed class DestinationRuleIndex
     /// <paramref name="serviceNamespace"/> (see <see cref="HostService.Namespace"/>; null when unknown); null when none applies.
     /// </summary>
     public EffectiveDestinationRule? For(string proxyNamespace, string hostname, string? serviceNamespace) =>
-        _lookups.GetOrAdd((proxyNamespace, hostname, serviceNamespace), key => Lookup(key.Proxy, key.Host, key.Service));
+        _memoize ? _lookups.GetOrAdd((proxyNamespace, hostname, serviceNamespace), _lookup) : Lookup(proxyNamespace, hostname, serviceNamespace);
 
     /// <summary>The subset's labels for a proxy in <paramref name="proxyNamespace"/> (istiod's SubsetToLabels); null when the rule or subset is missing.</summary>
     public ValueMap<string>? SubsetLabels(string proxyNamespace, string hostname, string? serviceNamespace, string subset) =>
@@ -157,6 +166,9 @@ public sealed class DestinationRuleIndex
             _merged = _byHost.ToDictionary(pair => pair.Key, pair => Merged(pair.Key, pair.Value), StringComparer.Ordinal);
             _wildcards = _byHost.Keys.Where(HostName.IsWildcard).Order(Comparer<string>.Create(HostName.CompareSpecificity)).ToList();
         }
+
+        /// <summary>Whether any rule here is for a wildcard host.</summary>
+        public bool HasWildcards => _wildcards.Count > 0;
 
         /// <summary>The exact host's rule (a dictionary lookup: generation asks once per service and proxy namespace), else the most specific wildcard's.</summary>
         public EffectiveDestinationRule? Find(string hostname) =>

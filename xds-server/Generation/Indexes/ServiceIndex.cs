@@ -37,7 +37,7 @@ public sealed class ServiceIndex
         }
 
         All = all.ToImmutable();
-        ByHost = All.GroupBy(s => s.Hostname, StringComparer.Ordinal).ToImmutableDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal);
+        ByHost = All.GroupBy(s => s.Hostname, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal);
         _public = new ServiceScope(ServiceScope.PublicKey, All.Where(IsPublic).ToImmutableArray());
         HasNonPublic = All.Any(s => !IsPublic(s));
     }
@@ -45,8 +45,8 @@ public sealed class ServiceIndex
     /// <summary>Every service of the registry: Kubernetes Services by host name, then ServiceEntry hosts in istiod's order.</summary>
     public ImmutableArray<HostService> All { get; }
 
-    /// <summary>Every definition of each host name, whoever sees it.</summary>
-    public ImmutableDictionary<string, ImmutableArray<HostService>> ByHost { get; }
+    /// <summary>Every definition of each host name, whoever sees it (never changed once built; looked up per service and namespace at every push).</summary>
+    public IReadOnlyDictionary<string, ImmutableArray<HostService>> ByHost { get; }
 
     /// <summary>The scope of namespaces that see only the public services.</summary>
     public ServiceScope PublicScope => _public;

@@ -21,10 +21,13 @@ internal sealed class SnapshotMemo<TSettings, TIndex>
 
     public TIndex Get(MeshSnapshot mesh, TSettings settings)
     {
-        var entry = _entries.GetValue(mesh, m => new Entry(settings, _build(m, settings)));
+        // Looked up first so that a hit allocates nothing (indexes are asked for per service at every push).
+        var entry = _entries.TryGetValue(mesh, out var found) ? found : Add(mesh, settings);
         // Settings are fixed per process; a caller with others gets a fresh index, uncached.
         return EqualityComparer<TSettings>.Default.Equals(entry.Settings, settings) ? entry.Index : _build(mesh, settings);
     }
+
+    private Entry Add(MeshSnapshot mesh, TSettings settings) => _entries.GetValue(mesh, m => new Entry(settings, _build(m, settings)));
 
     private sealed record Entry(TSettings Settings, TIndex Index);
 }

@@ -116,7 +116,7 @@ public sealed class VirtualServiceIndex
     /// service: thousands of streams generating at once contended on those).
     /// </remarks>
     public ImmutableArray<ResolvedVirtualService> ForHost(string proxyNamespace, string hostname) =>
-        _forHost.GetOrAdd(proxyNamespace, ns => new SidecarHosts(ForSidecar(ns))).For(hostname);
+        (_forHost.TryGetValue(proxyNamespace, out var hosts) ? hosts : _forHost.GetOrAdd(proxyNamespace, ns => new SidecarHosts(ForSidecar(ns)))).For(hostname);
 
     /// <summary>
     /// The resolved hosts whose routes depend on the VirtualService <paramref name="key"/>: its own,

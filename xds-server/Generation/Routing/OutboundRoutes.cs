@@ -113,8 +113,9 @@ internal sealed class OutboundRoutes
         private readonly Dictionary<int, List<VirtualHost>> _byPort = new();
         private readonly Dictionary<string, object> _rules = new(StringComparer.Ordinal);
 
-        // The memo key of each route array this call used, so a virtual host is keyed by its routes' variant too.
-        private readonly Dictionary<Route[], string> _routeKeys = new(ReferenceEqualityComparer.Instance);
+        // The memo key of each route array this call used, so a virtual host is keyed by its routes' variant too
+        // (kept as its parts: the joined string is only needed when a virtual host is built).
+        private readonly Dictionary<Route[], (string Source, string Variant)> _routeKeys = new(ReferenceEqualityComparer.Instance);
 
         public XdsResource Config(RouteReference reference)
         {
@@ -235,12 +236,15 @@ internal sealed class OutboundRoutes
         }
 
         private VirtualHost VirtualHost(string name, List<string> domains, object source, Route[] routes) =>
-            owner._virtualHosts.Get((name, $"{scope.Flavor}|{string.Join(',', domains)}|{_routeKeys.GetValueOrDefault(routes)}"), [source, routes], () =>
+            owner._virtualHosts.Get((name, $"{scope.Flavor}|{string.Join(',', domains)}|{RouteKeyOf(routes)}"), [source, routes], () =>
             {
                 owner._stats.CountVirtualHost();
                 var host = new VirtualHost { Name = name, Domains = { domains }, Routes = { routes }, IncludeRequestAttemptCount = true };
                 return scope.Flavor == ProxyFlavor.Mosn ? MosnRoutes.Adapt(host) : host;
             });
+
+        private string RouteKeyOf(Route[] routes) =>
+            _routeKeys.TryGetValue(routes, out var key) ? $"{key.Source}|{key.Variant}" : string.Empty;
 
         private Route[] VirtualServiceRoutes(ResolvedVirtualService vs, int port)
         {
@@ -250,7 +254,7 @@ internal sealed class OutboundRoutes
             var key = (vs.Key.ToString(), port, $"{scope.Selections(vs)}|{string.Join(';', inputs.Skip(1).Select(h => h == NoRule ? string.Empty : h.ToString()))}");
             var routes = WithInterfaces(key, owner._routes.Get(key, inputs.ToArray(), () =>
                 HttpRouteTranslator.Translate(vs, port, scope, host => Rule(host) as EffectiveDestinationRule).ToArray()));
-            _routeKeys[routes] = $"{key.Item1}|{key.Item3}";
+            _routeKeys[routes] = (key.Item1, key.Item3);
             return routes;
         }
 
@@ -260,7 +264,7 @@ internal sealed class OutboundRoutes
             var hash = (object?)HashPolicies.ForService(rule, port) ?? NoRule;
             var key = (DefaultSource + service.Hostname, port, hash == NoRule ? string.Empty : hash.ToString()!);
             var routes = WithInterfaces(key, owner._routes.Get(key, [service, hash], () => [HttpRouteTranslator.Default(service.Hostname, port, rule)]));
-            _routeKeys[routes] = $"{key.Item1}|{key.Item3}";
+            _routeKeys[routes] = (key.Item1, key.Item3);
             return routes;
         }
 

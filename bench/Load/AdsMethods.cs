@@ -7,15 +7,16 @@ using Grpc.Core;
 namespace ControlPlane.Benchmarks.Load;
 
 /// <summary>
-/// The two ADS methods as the simulated proxies call them: requests are real Envoy protos, responses
+/// The two ADS methods as the simulated proxies call them: delta requests are real Envoy protos, SotW
+/// requests the same bytes written by <see cref="SotwRequestMessage"/>, responses
 /// are read by <see cref="ResponseReader"/> straight from the received bytes, timestamped on arrival.
 /// </summary>
 internal static class AdsMethods
 {
     public const string Service = "envoy.service.discovery.v3.AggregatedDiscoveryService";
 
-    public static readonly Method<DiscoveryRequest, XdsResponse> StateOfTheWorld = new(
-        MethodType.DuplexStreaming, Service, "StreamAggregatedResources", RequestMarshaller<DiscoveryRequest>(), ResponseMarshaller(ResponseReader.ReadSotw));
+    public static readonly Method<SotwRequestMessage, XdsResponse> StateOfTheWorld = new(
+        MethodType.DuplexStreaming, Service, "StreamAggregatedResources", SotwRequestMarshaller(), ResponseMarshaller(ResponseReader.ReadSotw));
 
     public static readonly Method<DeltaDiscoveryRequest, XdsResponse> Delta = new(
         MethodType.DuplexStreaming, Service, "DeltaAggregatedResources", RequestMarshaller<DeltaDiscoveryRequest>(), ResponseMarshaller(ResponseReader.ReadDelta));
@@ -27,6 +28,15 @@ internal static class AdsMethods
         (message, context) =>
         {
             context.SetPayloadLength(message.CalculateSize());
+            message.WriteTo(context.GetBufferWriter());
+            context.Complete();
+        },
+        _ => throw new NotSupportedException("the simulated proxy never reads requests"));
+
+    private static Marshaller<SotwRequestMessage> SotwRequestMarshaller() => new(
+        (message, context) =>
+        {
+            context.SetPayloadLength(message.Size);
             message.WriteTo(context.GetBufferWriter());
             context.Complete();
         },

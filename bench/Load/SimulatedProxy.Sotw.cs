@@ -1,4 +1,3 @@
-using Envoy.Service.Discovery.V3;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -43,7 +42,7 @@ internal sealed partial class SimulatedProxy
         }
     }
 
-    private async Task OnSotwResponseAsync(IClientStreamWriter<DiscoveryRequest> requests, XdsResponse response)
+    private async Task OnSotwResponseAsync(IClientStreamWriter<SotwRequestMessage> requests, XdsResponse response)
     {
         var state = _types[(int)response.Type];
         state.Version = response.Version;
@@ -81,7 +80,7 @@ internal sealed partial class SimulatedProxy
     }
 
     /// <summary>Subscribes <paramref name="type"/> to <paramref name="names"/> if they differ from what it asked for.</summary>
-    private async Task FollowSotwAsync(IClientStreamWriter<DiscoveryRequest> requests, XdsType type, string[] names)
+    private async Task FollowSotwAsync(IClientStreamWriter<SotwRequestMessage> requests, XdsType type, string[] names)
     {
         var state = _types[(int)type];
         if (names.Length == 0 || (state.Requested && (ReferenceEquals(state.Names, names) || state.Names.AsSpan().SequenceEqual(names))))
@@ -95,7 +94,7 @@ internal sealed partial class SimulatedProxy
     }
 
     /// <summary>LDS follows once the initial clusters are warm (have their endpoints), as in Envoy.</summary>
-    private async Task RequestListenersOnceAsync(IClientStreamWriter<DiscoveryRequest> requests)
+    private async Task RequestListenersOnceAsync(IClientStreamWriter<SotwRequestMessage> requests)
     {
         var listeners = _types[(int)XdsType.Listener];
         if (!listeners.Requested)
@@ -106,21 +105,9 @@ internal sealed partial class SimulatedProxy
     }
 
     /// <summary>A request (or ACK) of <paramref name="type"/> carrying the last version and nonce received and the subscribed names.</summary>
-    private Task SendSotwAsync(IClientStreamWriter<DiscoveryRequest> requests, XdsType type)
+    private Task SendSotwAsync(IClientStreamWriter<SotwRequestMessage> requests, XdsType type)
     {
         var state = _types[(int)type];
-        var request = new DiscoveryRequest
-        {
-            TypeUrl = XdsTypes.Urls[(int)type],
-            VersionInfo = state.Version,
-            ResponseNonce = state.Nonce,
-            Node = NodeOnce(),
-        };
-        if (!_floor)
-        {
-            request.ResourceNames.AddRange(state.Names);
-        }
-
-        return requests.WriteAsync(request);
+        return requests.WriteAsync(new SotwRequestMessage(XdsTypes.Urls[(int)type], state.Version, state.Nonce, NodeOnce(), _floor ? [] : state.Names));
     }
 }

@@ -52,14 +52,19 @@ public sealed class PushDebouncer : BackgroundService
         }
     }
 
-    private void OnMeshChanged(MeshSnapshot snapshot, MeshChange change)
+    /// <param name="observedAgo">
+    /// How long ago the source saw the change: the quiet period counts from then, so a file source's
+    /// settle and read overlap the debounce instead of adding to it (capped at the quiet period).
+    /// </param>
+    private void OnMeshChanged(MeshSnapshot snapshot, MeshChange change, TimeSpan observedAgo)
     {
         lock (_gate)
         {
-            var now = _time.GetUtcNow();
-            if (_pendingChange is null)
+            var changedAt = _time.GetUtcNow() - (observedAgo < _options.DebounceAfter ? observedAgo : _options.DebounceAfter);
+            var first = _pendingChange is null;
+            if (first)
             {
-                _firstChangeAt = now;
+                _firstChangeAt = changedAt;
             }
 
             _pendingChange = _pendingChange?.Merge(change) ?? change;
@@ -68,7 +73,10 @@ public sealed class PushDebouncer : BackgroundService
                 _pendingSnapshot = snapshot;
             }
 
-            _lastChangeAt = now;
+            if (first || changedAt > _lastChangeAt)
+            {
+                _lastChangeAt = changedAt;
+            }
         }
 
         _signal.Writer.TryWrite(true);

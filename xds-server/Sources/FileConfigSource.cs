@@ -33,6 +33,10 @@ public sealed class FileConfigSource : BackgroundService, ISourceReadiness
     private readonly Dictionary<string, (DateTime Modified, long Length)> _seen = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _changed = new(0, 1);
 
+    // Stopwatch timestamp of the latest change notification not yet read (0: none): the store is told
+    // how long ago the change was seen, so the settle and the read overlap the push debounce.
+    private long _lastNoticedAt;
+
     public FileConfigSource(MeshObjectStore store, ManifestFileLoader loader, IOptions<XdsServerOptions> options, ILogger<FileConfigSource> logger)
     {
         _store = store;
@@ -90,6 +94,7 @@ public sealed class FileConfigSource : BackgroundService, ISourceReadiness
 
     private void Signal()
     {
+        Interlocked.Exchange(ref _lastNoticedAt, System.Diagnostics.Stopwatch.GetTimestamp());
         if (_changed.CurrentCount == 0)
         {
             try
@@ -106,6 +111,8 @@ public sealed class FileConfigSource : BackgroundService, ISourceReadiness
     /// <summary>Reads what changed and applies it; false (nothing withdrawn) when the directory or a file cannot be read.</summary>
     private bool Scan(string directory)
     {
+        // Taken before listing: a notification arriving during the read starts another scan.
+        var noticedAt = Interlocked.Exchange(ref _lastNoticedAt, 0);
         var present = List(directory);
         if (present is null)
         {
@@ -147,16 +154,17 @@ public sealed class FileConfigSource : BackgroundService, ISourceReadiness
             return false;
         }
 
+        var observedAgo = noticedAt == 0 ? TimeSpan.Zero : System.Diagnostics.Stopwatch.GetElapsedTime(noticedAt);
         foreach (var gone in _seen.Keys.Where(f => !present.ContainsKey(f)).ToList())
         {
             _seen.Remove(gone);
-            _store.Replace(Origin(gone), []);
+            _store.Replace(Origin(gone), [], observedAgo);
             _logger.LogInformation("Config file {File} was removed; its objects are withdrawn", gone);
         }
 
         foreach (var (file, stamp, objects) in loaded)
         {
-            _store.Replace(Origin(file), objects);
+            _store.Replace(Origin(file), objects, observedAgo);
             _seen[file] = stamp;
         }
 

@@ -20,7 +20,7 @@ public sealed class MeshObjectStore
     private readonly Dictionary<ObjectKey, HashSet<ObjectKey>> _sliceKeysByPod = new();
     private MeshSnapshot _current = MeshSnapshot.Empty;
     private ImmutableSortedDictionary<ObjectKey, MeshEndpointSlice> _slices = ImmutableSortedDictionary<ObjectKey, MeshEndpointSlice>.Empty;
-    private ImmutableArray<Action<MeshSnapshot, MeshChange>> _subscribers = ImmutableArray<Action<MeshSnapshot, MeshChange>>.Empty;
+    private ImmutableArray<Action<MeshSnapshot, MeshChange, TimeSpan>> _subscribers = ImmutableArray<Action<MeshSnapshot, MeshChange, TimeSpan>>.Empty;
 
     public MeshObjectStore(ILogger<MeshObjectStore> logger)
     {
@@ -30,13 +30,21 @@ public sealed class MeshObjectStore
     public MeshSnapshot Current => Volatile.Read(ref _current);
 
     /// <summary>Called after every change, on the writer's thread, outside no lock: keep it short.</summary>
-    public void Subscribe(Action<MeshSnapshot, MeshChange> onChange)
+    public void Subscribe(Action<MeshSnapshot, MeshChange> onChange) => Subscribe((snapshot, change, _) => onChange(snapshot, change));
+
+    /// <summary>
+    /// Called after every change, on the writer's thread, outside no lock: keep it short. The
+    /// <see cref="TimeSpan"/> is how long before the call the source saw the change (zero when it
+    /// saw it as it wrote it; a file source waits for a burst of writes to settle, then reads).
+    /// </summary>
+    public void Subscribe(Action<MeshSnapshot, MeshChange, TimeSpan> onChange)
     {
         ImmutableInterlocked.Update(ref _subscribers, list => list.Add(onChange));
     }
 
     /// <summary>Makes <paramref name="objects"/> everything <paramref name="origin"/> defines.</summary>
-    public void Replace(string origin, IEnumerable<MeshObject> objects)
+    /// <param name="observedAgo">How long ago the source saw this change (see <see cref="Subscribe(Action{MeshSnapshot, MeshChange, TimeSpan})"/>); zero or more.</param>
+    public void Replace(string origin, IEnumerable<MeshObject> objects, TimeSpan observedAgo = default)
     {
         var incoming = new Dictionary<(string, ObjectKey), MeshObject>();
         foreach (var obj in objects)
@@ -55,7 +63,7 @@ public sealed class MeshObjectStore
             }
 
             return touched;
-        });
+        }, observedAgo);
     }
 
     public void Upsert(string origin, MeshObject obj) =>
@@ -79,7 +87,7 @@ public sealed class MeshObjectStore
         }
     }
 
-    private void Mutate(string origin, Func<Dictionary<(string Kind, ObjectKey Key), MeshObject>, HashSet<(string Kind, ObjectKey Key)>> change)
+    private void Mutate(string origin, Func<Dictionary<(string Kind, ObjectKey Key), MeshObject>, HashSet<(string Kind, ObjectKey Key)>> change, TimeSpan observedAgo = default)
     {
         MeshSnapshot snapshot;
         MeshChange meshChange;
@@ -113,7 +121,7 @@ public sealed class MeshObjectStore
 
         foreach (var subscriber in _subscribers)
         {
-            subscriber(snapshot, meshChange);
+            subscriber(snapshot, meshChange, observedAgo < TimeSpan.Zero ? TimeSpan.Zero : observedAgo);
         }
     }
 

@@ -75,9 +75,37 @@ public sealed class PushDebouncerTests : IAsyncLifetime
         count.Should().BeGreaterThan(10, "the push came only once the maximum wait had passed");
     }
 
-    private void AddService(string name)
+    [Fact]
+    public async Task The_quiet_period_counts_from_when_the_source_saw_the_change()
+    {
+        // A file source that saw the change 80 ms before it could read it: 20 ms of quiet remain.
+        AddService("seen-earlier", observedAgo: TimeSpan.FromMilliseconds(80));
+        await Eventually.Until(() => _debouncer.HasPending, "the change to be pending");
+
+        _clock.Advance(TimeSpan.FromMilliseconds(30));
+        await Eventually.Until(() => _cache.Current.Mesh.Version == 1, "the change to be published 20 ms after it was read, not 100 ms");
+        _cache.Current.ChangedAt.Should().Be(_clock.GetUtcNow() - TimeSpan.FromMilliseconds(110), "the push's first change is dated when it was seen");
+    }
+
+    [Fact]
+    public async Task A_change_seen_long_ago_still_waits_for_no_other_change_but_is_never_dated_before_the_quiet_period()
+    {
+        var start = _clock.GetUtcNow();
+        AddService("seen-long-ago", observedAgo: TimeSpan.FromMinutes(5));
+        await Eventually.Until(() => _cache.Current.Mesh.Version == 1, "a change seen more than a quiet period ago to be published at once");
+        _cache.Current.ChangedAt.Should().Be(start - TimeSpan.FromMilliseconds(100));
+    }
+
+    private void AddService(string name, TimeSpan observedAgo = default)
     {
         var (objects, _) = new ManifestFileLoader(new MeshObjectTranslator()).Load(Manifests.Service(name, "default", "10.96.0.1", 80));
-        _store.Upsert("test", objects.Single());
+        if (observedAgo == default)
+        {
+            _store.Upsert("test", objects.Single());
+        }
+        else
+        {
+            _store.Replace($"file:{name}", objects, observedAgo);
+        }
     }
 }

@@ -27,6 +27,7 @@ internal abstract class AdsStream<TRequest, TResponse>
     private string _readEnd = "still reading";
     private long _nonce;
     private ProxyView? _lastView;
+    private StateView? _viewIn;
 
     protected AdsStream(AdsStreamContext context, IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext call, string flavor)
     {
@@ -130,7 +131,7 @@ internal abstract class AdsStream<TRequest, TResponse>
     private async Task OnPushAsync(Mesh.Model.MeshChange change)
     {
         var state = Context.Cache.Current;
-        var viewChanged = state.ViewOf(Node) != _lastView;
+        var viewChanged = ViewIn(state) != _lastView;
         foreach (var typeUrl in TypeUrls.PushOrder)
         {
             if (!IsSubscribed(typeUrl) || (change.IsEndpointOnly && !viewChanged && typeUrl != TypeUrls.Endpoint))
@@ -145,10 +146,24 @@ internal abstract class AdsStream<TRequest, TResponse>
     /// <summary>The proxy's view in <paramref name="state"/> and its config, generated under the push limit.</summary>
     protected async Task<ProxyConfig> ConfigAsync(CacheState state)
     {
-        var view = state.ViewOf(Node);
+        var view = ViewIn(state);
         _lastView = view;
         // The generation is shared: whoever starts it finishes it for the others, even if its own stream ends.
         return await state.ConfigForAsync(view, work => Context.Limiter.RunAsync(work, CancellationToken.None)).WaitAsync(Cancellation);
+    }
+
+    /// <summary>The proxy's view in <paramref name="state"/>, worked out once per published state (a push asks twice).</summary>
+    private ProxyView ViewIn(CacheState state)
+    {
+        var known = Volatile.Read(ref _viewIn);
+        if (known is not null && ReferenceEquals(known.State, state))
+        {
+            return known.View;
+        }
+
+        var view = state.ViewOf(Node);
+        Volatile.Write(ref _viewIn, new StateView(state, view));
+        return view;
     }
 
     /// <summary>Takes the node from the stream's first request; later requests may leave it out.</summary>
@@ -395,4 +410,7 @@ internal abstract class AdsStream<TRequest, TResponse>
                 Node.Id, names.Count, TypeUrls.ShortName(typeUrl), Bounded(names.First()));
         }
     }
+
+    /// <summary>A view and the published state it was worked out in.</summary>
+    private sealed record StateView(CacheState State, ProxyView View);
 }

@@ -68,7 +68,8 @@ public sealed class MeshSnapshot
         _instancesByAddress.Value.TryGetValue(address, out var instances) ? instances : ImmutableArray<ServiceInstance>.Empty;
 
     // A plain dictionary, never changed once built (see WorkloadIndex.IndexAddresses): it is built for
-    // each snapshot on the way to a push's first proxy.
+    // each snapshot on the way to a push's first proxy. Most addresses serve one service port, which
+    // needs neither de-duplication nor sorting.
     private Dictionary<string, ImmutableArray<ServiceInstance>> IndexInstances()
     {
         var index = new Dictionary<string, List<ServiceInstance>>(StringComparer.Ordinal);
@@ -107,7 +108,7 @@ public sealed class MeshSnapshot
 
         return index.ToDictionary(
             pair => pair.Key,
-            pair => pair.Value.Distinct().OrderBy(i => i.EndpointPort).ThenBy(i => i.Service.Key).ToImmutableArray(),
+            pair => pair.Value.Count == 1 ? ImmutableArray.Create(pair.Value[0]) : pair.Value.Distinct().OrderBy(i => i.EndpointPort).ThenBy(i => i.Service.Key).ToImmutableArray(),
             StringComparer.Ordinal);
     }
 }

@@ -204,6 +204,6 @@ public sealed class WorkloadIndex
             Add(address, instance);
         }
 
-        return byAddress.ToDictionary(pair => pair.Key, pair => pair.Value.Distinct().ToImmutableArray(), StringComparer.Ordinal);
+        return byAddress.ToDictionary(pair => pair.Key, pair => pair.Value.Count == 1 ? ImmutableArray.Create(pair.Value[0]) : pair.Value.Distinct().ToImmutableArray(), StringComparer.Ordinal);
     }
 }

@@ -83,8 +83,29 @@ public sealed record ProxyView(
         return hash.ToHashCode();
     }
 
-    private static bool LabelsEqual(ImmutableSortedDictionary<string, string> a, ImmutableSortedDictionary<string, string> b) =>
-        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var value) && value == pair.Value);
+    // A loop, not a LINQ lambda: views are compared per stream at every push.
+    private static bool LabelsEqual(ImmutableSortedDictionary<string, string> a, ImmutableSortedDictionary<string, string> b)
+    {
+        if (ReferenceEquals(a, b))
+        {
+            return true;
+        }
+
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in a)
+        {
+            if (!b.TryGetValue(key, out var other) || other != value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public override string ToString() =>
         $"{Kind}/{Flavor}/{IpFamilies}/{Namespace}/[{string.Join(',', Inbound.Select(p => $"{p.Port}:{p.Protocol}"))}]{(OwnEndpointAddress is null ? "" : $"/{OwnEndpointAddress}")}{(Locality is null ? "" : $"/@{Locality}")}{(Labels.IsEmpty ? "" : $"/{{{string.Join(',', Labels.Select(l => $"{l.Key}={l.Value}"))}}}")}";

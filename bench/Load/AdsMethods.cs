@@ -27,7 +27,9 @@ internal static class AdsMethods
         where T : IMessage<T>, IBufferMessage => new(
         (message, context) =>
         {
-            context.SetPayloadLength(message.CalculateSize());
+            var size = message.CalculateSize();
+            Probe.Current?.RecordRequest(size);
+            context.SetPayloadLength(size);
             message.WriteTo(context.GetBufferWriter());
             context.Complete();
         },
@@ -36,7 +38,9 @@ internal static class AdsMethods
     private static Marshaller<SotwRequestMessage> SotwRequestMarshaller() => new(
         (message, context) =>
         {
-            context.SetPayloadLength(message.Size);
+            var size = message.Size;
+            Probe.Current?.RecordRequest(size);
+            context.SetPayloadLength(size);
             message.WriteTo(context.GetBufferWriter());
             context.Complete();
         },

@@ -14,9 +14,13 @@ internal class FloorService
 {
     private static readonly Marshaller<byte[]> Raw = new((bytes, context) => context.Complete(bytes), context => context.PayloadAsNewBuffer());
 
-    private static readonly Method<byte[], byte[]> Sotw = new(MethodType.DuplexStreaming, AdsMethods.Service, "StreamAggregatedResources", Raw, Raw);
+    // Requests are received whole (gRPC waits for each message) but never copied or parsed: a minimal
+    // server needs nothing from an ACK.
+    private static readonly Marshaller<byte[]> Discarded = new((bytes, context) => context.Complete(bytes), _ => []);
 
-    private static readonly Method<byte[], byte[]> Delta = new(MethodType.DuplexStreaming, AdsMethods.Service, "DeltaAggregatedResources", Raw, Raw);
+    private static readonly Method<byte[], byte[]> Sotw = new(MethodType.DuplexStreaming, AdsMethods.Service, "StreamAggregatedResources", Discarded, Raw);
+
+    private static readonly Method<byte[], byte[]> Delta = new(MethodType.DuplexStreaming, AdsMethods.Service, "DeltaAggregatedResources", Discarded, Raw);
 
     private readonly ConcurrentDictionary<long, (bool Delta, Channel<byte[]> Outbox)> _streams = new();
     private long _next;

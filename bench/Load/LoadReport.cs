@@ -136,6 +136,7 @@ internal sealed record LoadReport
                 r.BytesPushed,
                 BytesByType = TypeMap(r.BytesByType),
                 ResponsesByType = TypeMap(r.ResponsesByType),
+                r.RequestBytes,
                 GeneratorCpuSeconds = Math.Round(r.GeneratorCpuSeconds, 2),
                 OtherCpuSeconds = Math.Round(r.OtherCpuSeconds, 2),
                 r.StreamErrors,

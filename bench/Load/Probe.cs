@@ -15,6 +15,7 @@ internal sealed class Probe
     private readonly long[] _bytes = new long[XdsTypes.Count];
     private readonly long[] _responses = new long[XdsTypes.Count];
     private readonly ulong _all;
+    private long _requestBytes;
     private int _converged;
     private long _lastActivity;
 
@@ -107,6 +108,12 @@ internal sealed class Probe
         _convergedAt.Select(at => at == 0 ? double.PositiveInfinity : Stopwatch.GetElapsedTime(StartedAt, at).TotalMilliseconds).ToArray();
 
     public long BytesOf(XdsType type) => Interlocked.Read(ref _bytes[(int)type]);
+
+    /// <summary>Serialized request bytes (requests and ACKs) the proxies sent while this probe ran.</summary>
+    public long RequestBytes => Interlocked.Read(ref _requestBytes);
+
+    /// <summary>Counts a request of <paramref name="bytes"/> bytes some proxy sent while this probe ran.</summary>
+    public void RecordRequest(int bytes) => Interlocked.Add(ref _requestBytes, bytes);
 
     public long ResponsesOf(XdsType type) => Interlocked.Read(ref _responses[(int)type]);
 }

@@ -35,6 +35,9 @@ internal sealed record ScenarioResult
 
     public required long[] ResponsesByType { get; init; }
 
+    /// <summary>Serialized request bytes (requests and ACKs) the proxies sent meanwhile: what the server had to read.</summary>
+    public required long RequestBytes { get; init; }
+
     /// <summary>CPU seconds this load generator used meanwhile.</summary>
     public required double GeneratorCpuSeconds { get; init; }
 

@@ -96,6 +96,7 @@ internal sealed class ScenarioRunner
             ServerRssMb = after.ServerRss / 1048576.0,
             BytesByType = Enumerable.Range(0, XdsTypes.Count).Select(t => probe.BytesOf((XdsType)t)).ToArray(),
             ResponsesByType = Enumerable.Range(0, XdsTypes.Count).Select(t => probe.ResponsesOf((XdsType)t)).ToArray(),
+            RequestBytes = probe.RequestBytes,
             GeneratorCpuSeconds = generator,
             OtherCpuSeconds = Math.Max(0, after.MachineBusy - before.MachineBusy - server - generator),
             StreamErrors = TotalErrors - errorsBefore,

@@ -23,9 +23,12 @@ internal sealed partial class SimulatedProxy
         }
         else
         {
+            // On the floor server a proxy keeps the names it subscribed to, so that its ACKs carry
+            // them as an Envoy's do (every subscribed EDS name in each EDS ACK): the floor reads the
+            // same request bytes as the xds-server, and the ratio compares only the servers' work.
             foreach (var state in _types)
             {
-                state.Reset();
+                state.Reset(keepNames: _floor);
             }
 
             _types[(int)XdsType.Cluster].Requested = true;
@@ -108,6 +111,6 @@ internal sealed partial class SimulatedProxy
     private Task SendSotwAsync(IClientStreamWriter<SotwRequestMessage> requests, XdsType type)
     {
         var state = _types[(int)type];
-        return requests.WriteAsync(new SotwRequestMessage(XdsTypes.Urls[(int)type], state.Version, state.Nonce, NodeOnce(), _floor ? [] : state.Names));
+        return requests.WriteAsync(new SotwRequestMessage(XdsTypes.Urls[(int)type], state.Version, state.Nonce, NodeOnce(), state.Names));
     }
 }

@@ -213,12 +213,13 @@ internal sealed partial class SimulatedProxy
         /// <summary>Delta, CDS and LDS: per resource, the names it makes the proxy subscribe to (EDS service, RDS routes).</summary>
         public Dictionary<string, string[]> Derived { get; } = new(StringComparer.Ordinal);
 
-        public void Reset()
+        /// <param name="keepNames">Keep <see cref="Names"/> (a proxy moving to the floor server ACKs with what it holds).</param>
+        public void Reset(bool keepNames = false)
         {
             Requested = false;
             Version = string.Empty;
             Nonce = string.Empty;
-            Names = [];
+            Names = keepNames ? Names : [];
             Subscribed.Clear();
             Known.Clear();
             Derived.Clear();

@@ -42,6 +42,15 @@ public sealed class LoadBenchmarkSmokeTests
             root.GetProperty("scenarios").EnumerateArray().Select(s => s.GetProperty("kind").GetString())
                 .Should().Contain(["storm", "eds", "full", "vs", "reconnect", "floor"]);
             root.GetProperty("generator").GetProperty("cpu_seconds").GetDouble().Should().BeGreaterThan(0);
+
+            // The floor reads what the xds-server reads: its proxies ACK with the names they hold (as
+            // Envoy does), so a floor push brings a share of a service-add push's request bytes
+            // (about half: no re-subscription), not the few bytes of bare ACKs.
+            var scenarios = root.GetProperty("scenarios").EnumerateArray().ToList();
+            var fullRequests = scenarios.Single(s => s.GetProperty("kind").GetString() == "full").GetProperty("request_bytes").GetInt64();
+            var floorRequests = scenarios.Single(s => s.GetProperty("kind").GetString() == "floor").GetProperty("request_bytes").GetInt64();
+            fullRequests.Should().BeGreaterThan(0);
+            floorRequests.Should().BeGreaterThan(fullRequests / 3, "floor ACKs carry the subscribed names");
             (await File.ReadAllBytesAsync(png)).Take(8).Should().Equal(0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A);
             output.Should().Contain("eds_p99_ms");
         }

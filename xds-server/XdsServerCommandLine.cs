@@ -16,7 +16,7 @@ public static class XdsServerCommandLine
         var httpPort = new Option<int>("--http-port") { Description = "Monitoring port: /healthz/ready, /metrics, /debug/syncz, /debug/sources, /debug/config_dump.", DefaultValueFactory = _ => defaults.HttpPort };
         var listenAddress = new Option<string>("--listen-address") { Description = "Address both ports listen on.", DefaultValueFactory = _ => defaults.ListenAddress };
         var clusterDomain = new Option<string>("--cluster-domain") { Description = "Kubernetes cluster domain of service host names.", DefaultValueFactory = _ => defaults.ClusterDomain };
-        var debounceAfter = new Option<int>("--debounce-after-ms") { Description = "Quiet time after the last change before a push.", DefaultValueFactory = _ => (int)defaults.DebounceAfter.TotalMilliseconds };
+        var debounceAfter = new Option<int>("--debounce-after-ms") { Description = "Quiet time after the last change before a push, counted from when the source saw the change.", DefaultValueFactory = _ => (int)defaults.DebounceAfter.TotalMilliseconds };
         var debounceMax = new Option<int>("--debounce-max-ms") { Description = "Longest a push waits after the first change.", DefaultValueFactory = _ => (int)defaults.DebounceMax.TotalMilliseconds };
         var maxPushes = new Option<int>("--max-concurrent-pushes") { Description = "Streams that may generate a view's config at once (others needing the same view await it).", DefaultValueFactory = _ => defaults.MaxConcurrentPushes };
         var maxRequestBytes = new Option<int>("--max-request-bytes") { Description = "Largest DiscoveryRequest accepted, in bytes; a larger one ends its stream (RESOURCE_EXHAUSTED).", DefaultValueFactory = _ => defaults.MaxRequestBytes };

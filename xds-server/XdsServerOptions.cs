@@ -58,6 +58,7 @@ public sealed class XdsServerOptions
     /// that (a slow or stalled reader) goes on being written to outside the limit, so a handful of
     /// them cannot hold every slot and stall everyone's large pushes until <see cref="SendTimeout"/>.
     /// Each stream has one response in flight at most, so what they buffer is bounded per stream.
+    /// Zero or less (or <see cref="Timeout.InfiniteTimeSpan"/>): a write keeps its slot until it ends.
     /// </summary>
     public TimeSpan MaxSendSlotHold { get; set; } = TimeSpan.FromSeconds(1);
 

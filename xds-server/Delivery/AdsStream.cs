@@ -243,7 +243,7 @@ internal abstract class AdsStream<TRequest, TResponse>
             try
             {
                 var write = _responses.WriteAsync(response, linked.Token);
-                if (holdsSlot && !write.IsCompleted && !await Finishes(write, Context.Options.MaxSendSlotHold))
+                if (holdsSlot && !write.IsCompleted && Context.Options.MaxSendSlotHold > TimeSpan.Zero && !await Finishes(write, Context.Options.MaxSendSlotHold))
                 {
                     Context.Sends.Release();
                     holdsSlot = false;
@@ -269,12 +269,12 @@ internal abstract class AdsStream<TRequest, TResponse>
         }
     }
 
-    /// <summary>Whether <paramref name="write"/> ends (either way) within <paramref name="within"/>.</summary>
+    /// <summary>Whether <paramref name="write"/> ends (either way) within <paramref name="within"/> (positive; longer than WaitAsync takes counts as for ever).</summary>
     private static async Task<bool> Finishes(Task write, TimeSpan within)
     {
         try
         {
-            await write.WaitAsync(within);
+            await (within.TotalMilliseconds >= uint.MaxValue - 1 ? write : write.WaitAsync(within));
             return true;
         }
         catch (TimeoutException)

@@ -61,8 +61,10 @@ public sealed class PushDebouncer : BackgroundService
         lock (_gate)
         {
             var changedAt = _time.GetUtcNow() - (observedAgo < _options.DebounceAfter ? observedAgo : _options.DebounceAfter);
+            // A change reported later may have been seen earlier (a file change after a watch event):
+            // the push is dated, and its maximum wait counted, from the earliest.
             var first = _pendingChange is null;
-            if (first)
+            if (first || changedAt < _firstChangeAt)
             {
                 _firstChangeAt = changedAt;
             }

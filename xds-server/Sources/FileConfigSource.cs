@@ -154,18 +154,25 @@ public sealed class FileConfigSource : BackgroundService, ISourceReadiness
             return false;
         }
 
-        var observedAgo = noticedAt == 0 ? TimeSpan.Zero : System.Diagnostics.Stopwatch.GetElapsedTime(noticedAt);
+        // One store change for the whole scan: proxies never get a directory half applied (a
+        // VirtualService without the DestinationRule of its subsets, read from the next file).
+        var changes = new List<(string Origin, IEnumerable<MeshObject> Objects)>();
         foreach (var gone in _seen.Keys.Where(f => !present.ContainsKey(f)).ToList())
         {
             _seen.Remove(gone);
-            _store.Replace(Origin(gone), [], observedAgo);
+            changes.Add((Origin(gone), []));
             _logger.LogInformation("Config file {File} was removed; its objects are withdrawn", gone);
         }
 
         foreach (var (file, stamp, objects) in loaded)
         {
-            _store.Replace(Origin(file), objects, observedAgo);
+            changes.Add((Origin(file), objects));
             _seen[file] = stamp;
+        }
+
+        if (changes.Count > 0)
+        {
+            _store.ReplaceAll(changes, noticedAt == 0 ? TimeSpan.Zero : System.Diagnostics.Stopwatch.GetElapsedTime(noticedAt));
         }
 
         if (unreadable.Count > 0)

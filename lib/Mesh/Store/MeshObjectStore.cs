@@ -44,26 +44,41 @@ public sealed class MeshObjectStore
 
     /// <summary>Makes <paramref name="objects"/> everything <paramref name="origin"/> defines.</summary>
     /// <param name="observedAgo">How long ago the source saw this change (see <see cref="Subscribe(Action{MeshSnapshot, MeshChange, TimeSpan})"/>); zero or more.</param>
-    public void Replace(string origin, IEnumerable<MeshObject> objects, TimeSpan observedAgo = default)
-    {
-        var incoming = new Dictionary<(string, ObjectKey), MeshObject>();
-        foreach (var obj in objects)
-        {
-            incoming[(obj.Kind, obj.Key)] = obj;
-        }
+    public void Replace(string origin, IEnumerable<MeshObject> objects, TimeSpan observedAgo = default) =>
+        ReplaceAll([(origin, objects)], observedAgo);
 
-        Mutate(origin, existing =>
+    /// <summary>
+    /// Makes each origin's objects everything it defines, as one change: one snapshot and one
+    /// notification for all of them (a config directory's scan), so that subscribers never see some
+    /// of the origins replaced and not the others.
+    /// </summary>
+    /// <param name="observedAgo">How long ago the source saw these changes; zero or more.</param>
+    public void ReplaceAll(IReadOnlyCollection<(string Origin, IEnumerable<MeshObject> Objects)> origins, TimeSpan observedAgo = default)
+    {
+        var changes = new List<(string, Func<Dictionary<(string Kind, ObjectKey Key), MeshObject>, HashSet<(string Kind, ObjectKey Key)>>)>(origins.Count);
+        foreach (var (origin, objects) in origins)
         {
-            var touched = new HashSet<(string Kind, ObjectKey Key)>(existing.Keys);
-            touched.UnionWith(incoming.Keys);
-            existing.Clear();
-            foreach (var pair in incoming)
+            var incoming = new Dictionary<(string, ObjectKey), MeshObject>();
+            foreach (var obj in objects)
             {
-                existing[pair.Key] = pair.Value;
+                incoming[(obj.Kind, obj.Key)] = obj;
             }
 
-            return touched;
-        }, observedAgo);
+            changes.Add((origin, existing =>
+            {
+                var touched = new HashSet<(string Kind, ObjectKey Key)>(existing.Keys);
+                touched.UnionWith(incoming.Keys);
+                existing.Clear();
+                foreach (var pair in incoming)
+                {
+                    existing[pair.Key] = pair.Value;
+                }
+
+                return touched;
+            }));
+        }
+
+        Mutate(changes, observedAgo);
     }
 
     public void Upsert(string origin, MeshObject obj) =>
@@ -87,21 +102,28 @@ public sealed class MeshObjectStore
         }
     }
 
-    private void Mutate(string origin, Func<Dictionary<(string Kind, ObjectKey Key), MeshObject>, HashSet<(string Kind, ObjectKey Key)>> change, TimeSpan observedAgo = default)
+    private void Mutate(string origin, Func<Dictionary<(string Kind, ObjectKey Key), MeshObject>, HashSet<(string Kind, ObjectKey Key)>> change, TimeSpan observedAgo = default) =>
+        Mutate([(origin, change)], observedAgo);
+
+    private void Mutate(IReadOnlyList<(string Origin, Func<Dictionary<(string Kind, ObjectKey Key), MeshObject>, HashSet<(string Kind, ObjectKey Key)>> Change)> changes, TimeSpan observedAgo)
     {
         MeshSnapshot snapshot;
         MeshChange meshChange;
         lock (_gate)
         {
-            if (!_byOrigin.TryGetValue(origin, out var existing))
+            var touched = new HashSet<(string Kind, ObjectKey Key)>();
+            foreach (var (origin, change) in changes)
             {
-                _byOrigin[origin] = existing = new Dictionary<(string, ObjectKey), MeshObject>();
-            }
+                if (!_byOrigin.TryGetValue(origin, out var existing))
+                {
+                    _byOrigin[origin] = existing = new Dictionary<(string, ObjectKey), MeshObject>();
+                }
 
-            var touched = change(existing);
-            if (existing.Count == 0)
-            {
-                _byOrigin.Remove(origin);
+                touched.UnionWith(change(existing));
+                if (existing.Count == 0)
+                {
+                    _byOrigin.Remove(origin);
+                }
             }
 
             (snapshot, meshChange) = Rebuild(touched);

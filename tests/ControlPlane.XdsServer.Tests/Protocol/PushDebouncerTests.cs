@@ -96,6 +96,24 @@ public sealed class PushDebouncerTests : IAsyncLifetime
         _cache.Current.ChangedAt.Should().Be(start - TimeSpan.FromMilliseconds(100));
     }
 
+    [Fact]
+    public async Task A_push_is_dated_from_its_earliest_change_even_when_that_was_reported_later()
+    {
+        var start = _clock.GetUtcNow();
+        AddService("from-a-watch");
+        _clock.Advance(TimeSpan.FromMilliseconds(10));
+        AddService("from-a-file", observedAgo: TimeSpan.FromMilliseconds(80));
+
+        await Eventually.Until(
+            () =>
+            {
+                _clock.Advance(TimeSpan.FromMilliseconds(10));
+                return _cache.Current.Mesh.Version >= 2;
+            },
+            "the push");
+        _cache.Current.ChangedAt.Should().Be(start - TimeSpan.FromMilliseconds(70), "the file's change was seen 70 ms before the watch's");
+    }
+
     private void AddService(string name, TimeSpan observedAgo = default)
     {
         var (objects, _) = new ManifestFileLoader(new MeshObjectTranslator()).Load(Manifests.Service(name, "default", "10.96.0.1", 80));

@@ -25,4 +25,20 @@ public sealed class FileChangeObservedTests
         var (_, observedAgo) = seen.First(s => s.Change.Services.Contains(new ObjectKey("default", "late")));
         observedAgo.Should().BeGreaterThan(TimeSpan.Zero, "the source read the file some time after the notification");
     }
+
+    [Fact]
+    public async Task One_scan_of_the_directory_is_one_store_change()
+    {
+        // A VirtualService and the DestinationRule of its subsets in two files: applied one file at
+        // a time, a push could go out between them with the route naming a subset no cluster has.
+        await using var server = await XdsServerInstance.StartAsync(new Dictionary<string, string>
+        {
+            ["a.yaml"] = Manifests.Service("a", "default", "10.98.0.1", 8080),
+            ["b.yaml"] = Manifests.Service("b", "default", "10.98.0.2", 8080),
+            ["c.yaml"] = Manifests.Service("c", "default", "10.98.0.3", 8080),
+        });
+        await Eventually.Until(() => server.Store.Current.Services.Count == 3, "the directory to be read");
+
+        server.Store.Current.Version.Should().Be(1, "the first scan read three files and made one snapshot of them");
+    }
 }

@@ -31,6 +31,19 @@ public sealed class IstioStoreChangeTests
     }
 
     [Fact]
+    public void Replacing_several_origins_at_once_is_one_snapshot_and_one_change()
+    {
+        var before = _store.Current.Version;
+
+        _store.ReplaceAll([("file:a", Load(VirtualService("reviews", 80))), ("file:b", Load(VirtualService("ratings", 80)))]);
+
+        _changes.Should().ContainSingle("subscribers never see one origin replaced without the other")
+            .Which.Config.Select(c => c.Key.Name).Should().BeEquivalentTo(["reviews", "ratings"]);
+        _store.Current.Version.Should().Be(before + 1);
+        _store.Current.VirtualServices.Keys.Select(k => k.Name).Should().BeEquivalentTo(["reviews", "ratings"]);
+    }
+
+    [Fact]
     public void Rereading_an_unchanged_object_changes_nothing_and_keeps_its_instance()
     {
         _store.Replace(Origin, Load(VirtualService("reviews", 80), VirtualService("ratings", 80)));

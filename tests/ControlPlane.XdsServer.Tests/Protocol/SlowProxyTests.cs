@@ -12,21 +12,11 @@ public sealed class SlowProxyTests
     [Fact]
     public async Task A_proxy_that_stops_reading_neither_blocks_others_nor_stays_connected()
     {
-        // Enough services that one CDS response is far larger than an HTTP/2 stream window.
-        var mesh = new StringBuilder();
-        for (var i = 0; i < 1500; i++)
+        await using var server = await StartWithBulkMeshAsync(options =>
         {
-            mesh.Append(Manifests.Service($"svc-{i}", "bulk", $"10.97.{i / 250}.{i % 250 + 1}", 8080)).Append("\n---\n");
-        }
-
-        await using var server = await XdsServerInstance.StartAsync(
-            new Dictionary<string, string> { ["bulk.yaml"] = mesh.ToString() },
-            options =>
-            {
-                options.SendTimeout = TimeSpan.FromSeconds(2);
-                options.MaxConcurrentPushes = 1;
-            });
-        await Eventually.Until(() => server.Cache.Current.Mesh.Services.Count == 1500, "the bulk mesh to load");
+            options.SendTimeout = TimeSpan.FromSeconds(2);
+            options.MaxConcurrentPushes = 1;
+        });
 
         // Asks for everything, then never reads a byte of the answer.
         var stalled = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(server.Channel).StreamAggregatedResources();
@@ -50,23 +40,14 @@ public sealed class SlowProxyTests
     [Fact]
     public async Task A_stalled_proxy_gives_up_its_send_slot_so_large_pushes_to_others_go_on_long_before_the_send_timeout()
     {
-        var mesh = new StringBuilder();
-        for (var i = 0; i < 1500; i++)
-        {
-            mesh.Append(Manifests.Service($"svc-{i}", "bulk", $"10.97.{i / 250}.{i % 250 + 1}", 8080)).Append("\n---\n");
-        }
-
         // One send slot, and a send timeout far beyond the test's own waits: the healthy proxy can
         // only get its large response if the stalled one's write lets go of the slot.
-        await using var server = await XdsServerInstance.StartAsync(
-            new Dictionary<string, string> { ["bulk.yaml"] = mesh.ToString() },
-            options =>
-            {
-                options.SendTimeout = TimeSpan.FromMinutes(10);
-                options.MaxConcurrentSends = 1;
-                options.MaxSendSlotHold = TimeSpan.FromSeconds(1);
-            });
-        await Eventually.Until(() => server.Cache.Current.Mesh.Services.Count == 1500, "the bulk mesh to load");
+        await using var server = await StartWithBulkMeshAsync(options =>
+        {
+            options.SendTimeout = TimeSpan.FromMinutes(10);
+            options.MaxConcurrentSends = 1;
+            options.MaxSendSlotHold = TimeSpan.FromSeconds(1);
+        });
         var stalled = new AggregatedDiscoveryService.AggregatedDiscoveryServiceClient(server.Channel).StreamAggregatedResources();
         await stalled.RequestStream.WriteAsync(new DiscoveryRequest { Node = TestNodes.Sidecar(pod: "stalled"), TypeUrl = TypeUrls.Cluster });
         await Eventually.Until(() => server.StreamContext.Sends.Available == 0, "the stalled proxy's response to take the only send slot");
@@ -86,5 +67,27 @@ public sealed class SlowProxyTests
         server.Connections.All.Should().Contain(c => c.Node != null && c.Node.PodId == "stalled.default");
         server.StreamContext.Sends.Available.Should().Be(1);
         stalled.Dispose();
+    }
+
+    /// <summary>A server with 1,500 services in one namespace, loaded: enough that one CDS response is far larger than an HTTP/2 stream window.</summary>
+    private static async Task<XdsServerInstance> StartWithBulkMeshAsync(Action<XdsServerOptions> configure)
+    {
+        var mesh = new StringBuilder();
+        for (var i = 0; i < 1500; i++)
+        {
+            mesh.Append(Manifests.Service($"svc-{i}", "bulk", $"10.97.{i / 250}.{i % 250 + 1}", 8080)).Append("\n---\n");
+        }
+
+        var server = await XdsServerInstance.StartAsync(new Dictionary<string, string> { ["bulk.yaml"] = mesh.ToString() }, configure);
+        try
+        {
+            await Eventually.Until(() => server.Cache.Current.Mesh.Services.Count == 1500, "the bulk mesh to load");
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 }

@@ -6,7 +6,7 @@ using Google.Protobuf;
 namespace ControlPlane.Bench.Tests;
 
 /// <summary>The load generator's SotW requests are the bytes Google.Protobuf writes for the same DiscoveryRequest.</summary>
-public sealed class SotwRequestWriterTests
+public sealed class SotwRequestMessageTests
 {
     public static TheoryData<string, string, string, bool, string[]> Requests => new()
     {

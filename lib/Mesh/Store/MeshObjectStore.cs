@@ -102,8 +102,8 @@ public sealed class MeshObjectStore
         }
     }
 
-    private void Mutate(string origin, Func<Dictionary<(string Kind, ObjectKey Key), MeshObject>, HashSet<(string Kind, ObjectKey Key)>> change, TimeSpan observedAgo = default) =>
-        Mutate([(origin, change)], observedAgo);
+    private void Mutate(string origin, Func<Dictionary<(string Kind, ObjectKey Key), MeshObject>, HashSet<(string Kind, ObjectKey Key)>> change) =>
+        Mutate([(origin, change)], TimeSpan.Zero);
 
     private void Mutate(IReadOnlyList<(string Origin, Func<Dictionary<(string Kind, ObjectKey Key), MeshObject>, HashSet<(string Kind, ObjectKey Key)>> Change)> changes, TimeSpan observedAgo)
     {

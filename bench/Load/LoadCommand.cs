@@ -41,6 +41,8 @@ internal static class LoadCommand
         endpoints.Validators.Add(r => Positive(r, "--endpoints"));
         proxies.Validators.Add(r => Positive(r, "--proxies"));
         rounds.Validators.Add(r => Positive(r, "--rounds"));
+        json.Validators.Add(r => OutputFile(r, "--json"));
+        plot.Validators.Add(r => OutputFile(r, "--plot"));
 
         var root = new RootCommand(
             "Load benchmark of the xds-server: a generated mesh, N simulated Envoy sidecars over real gRPC, the scenarios of issue 10, and the fan-out floor. " +
@@ -70,6 +72,22 @@ internal static class LoadCommand
             Scenarios = parse.GetValue(scenarios)!.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries)).Append("storm").ToHashSet(),
         }).RunAsync());
         return root.Parse(args).InvokeAsync();
+    }
+
+    /// <summary>An output file's folder must exist before the run, not be found missing minutes later when the figures are written.</summary>
+    private static void OutputFile(System.CommandLine.Parsing.OptionResult result, string name)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return;
+        }
+
+        var path = result.Tokens[0].Value;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
+        {
+            result.AddError($"{name}: the folder of {path} does not exist");
+        }
     }
 
     private static void Positive(System.CommandLine.Parsing.OptionResult result, string name)

@@ -60,6 +60,20 @@ public sealed class LoadBenchmarkSmokeTests
         }
     }
 
+    [Theory]
+    [InlineData("--json")]
+    [InlineData("--plot")]
+    public async Task An_output_file_in_a_missing_folder_is_refused_before_the_run(string option)
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"controlplane-missing-{Guid.NewGuid():N}", "out.file");
+
+        var (exitCode, output) = await RunAsync(["--services", "20", "--proxies", "50", option, missing]);
+
+        exitCode.Should().NotBe(0);
+        output.Should().Contain($"{option}: the folder of {missing} does not exist");
+        output.Should().NotContain("mesh: ", "nothing was run (a run prints its mesh first)");
+    }
+
     private static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> arguments)
     {
         var benchmark = typeof(LoadBenchmarkSmokeTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BenchmarkPath").Value!;

@@ -8,8 +8,6 @@ namespace ControlPlane.Mesh.Model;
 /// </summary>
 public sealed class MeshSnapshot
 {
-    private readonly Lazy<Dictionary<string, ImmutableArray<ServiceInstance>>> _instancesByAddress;
-
     /// <param name="istio">The Istio networking objects; none when null.</param>
     /// <param name="pods">Pods by key; none when null.</param>
     public MeshSnapshot(
@@ -24,7 +22,6 @@ public sealed class MeshSnapshot
         SlicesByService = slicesByService;
         Istio = istio ?? IstioObjects.Empty;
         Pods = pods ?? ImmutableSortedDictionary<ObjectKey, MeshPod>.Empty;
-        _instancesByAddress = new Lazy<Dictionary<string, ImmutableArray<ServiceInstance>>>(IndexInstances);
     }
 
     public static MeshSnapshot Empty { get; } = new(
@@ -62,56 +59,4 @@ public sealed class MeshSnapshot
 
     public ImmutableArray<MeshEndpointSlice> SlicesOf(ObjectKey service) =>
         SlicesByService.TryGetValue(service, out var slices) ? slices : ImmutableArray<MeshEndpointSlice>.Empty;
-
-    /// <summary>The service ports a workload with this IP serves: what its inbound config is made of.</summary>
-    public ImmutableArray<ServiceInstance> InstancesAt(string address) =>
-        _instancesByAddress.Value.TryGetValue(address, out var instances) ? instances : ImmutableArray<ServiceInstance>.Empty;
-
-    // A plain dictionary, never changed once built (see WorkloadIndex.IndexAddresses): it is built for
-    // each snapshot on the way to a push's first proxy. Most addresses serve one service port, which
-    // needs neither de-duplication nor sorting.
-    private Dictionary<string, ImmutableArray<ServiceInstance>> IndexInstances()
-    {
-        var index = new Dictionary<string, List<ServiceInstance>>(StringComparer.Ordinal);
-        foreach (var (serviceKey, slices) in SlicesByService)
-        {
-            if (!Services.TryGetValue(serviceKey, out var service))
-            {
-                continue;
-            }
-
-            foreach (var slice in slices)
-            {
-                foreach (var endpoint in slice.Endpoints)
-                {
-                    foreach (var address in endpoint.Addresses)
-                    {
-                        foreach (var port in service.Ports)
-                        {
-                            var endpointPort = EndpointPorts.Resolve(port, slice);
-                            if (endpointPort is null)
-                            {
-                                continue;
-                            }
-
-                            if (!index.TryGetValue(address, out var list))
-                            {
-                                index[address] = list = new List<ServiceInstance>();
-                            }
-
-                            list.Add(new ServiceInstance(service, port, endpointPort.Value));
-                        }
-                    }
-                }
-            }
-        }
-
-        return index.ToDictionary(
-            pair => pair.Key,
-            pair => pair.Value.Count == 1 ? ImmutableArray.Create(pair.Value[0]) : pair.Value.Distinct().OrderBy(i => i.EndpointPort).ThenBy(i => i.Service.Key).ToImmutableArray(),
-            StringComparer.Ordinal);
-    }
 }
-
-/// <summary>One service port served by one workload, on the workload's own port.</summary>
-public sealed record ServiceInstance(MeshService Service, MeshServicePort Port, int EndpointPort);

@@ -28,14 +28,14 @@ public sealed class WorkloadIndex
     private readonly Lazy<ILookup<string, MeshPod>> _podsByNamespace;
     private readonly ConcurrentDictionary<HostService, HostEndpoints> _endpoints = new();
     private readonly ConcurrentDictionary<HostService, HostEndpoints> _merged = new();
-    private readonly Lazy<Dictionary<string, ImmutableArray<ProxyServiceInstance>>> _byAddress;
+    private readonly Lazy<AddressIndex> _byAddress;
 
     private WorkloadIndex(MeshSnapshot mesh)
     {
         _mesh = mesh;
         _entriesByNamespace = new(() => mesh.WorkloadEntries.Values.ToLookup(e => e.Key.Namespace, StringComparer.Ordinal));
         _podsByNamespace = new(() => mesh.Pods.Values.ToLookup(p => p.Key.Namespace, StringComparer.Ordinal));
-        _byAddress = new(IndexAddresses);
+        _byAddress = new(() => AddressIndex.Build(ServiceIndex.Of(mesh).All, EndpointsOf));
     }
 
     public static WorkloadIndex Of(MeshSnapshot mesh) => Memo.Get(mesh, true);
@@ -100,8 +100,7 @@ public sealed class WorkloadIndex
     /// EndpointSlices and selected WorkloadEntries) first, then ServiceEntry ones; each list by
     /// workload port.
     /// </summary>
-    public ImmutableArray<ProxyServiceInstance> InstancesAt(string address) =>
-        _byAddress.Value.TryGetValue(address, out var instances) ? instances : ImmutableArray<ProxyServiceInstance>.Empty;
+    public ImmutableArray<ProxyServiceInstance> InstancesAt(string address) => _byAddress.Value.At(address);
 
     private static bool Selects(IEnumerable<KeyValuePair<string, string>> selector, ValueMap<string> labels) =>
         selector.All(pair => labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
@@ -149,61 +148,4 @@ public sealed class WorkloadIndex
         service.ServiceEntry?.Spec.WorkloadSelector is { } selector
             ? _podsByNamespace.Value[service.Namespace].Where(p => p.Ready && !p.Ips.IsEmpty && Selects(selector.Labels, p.Labels)).ToList()
             : [];
-
-    // A plain dictionary, never changed once built: it is rebuilt for every snapshot on the way to the
-    // first proxy of a push, where building an ImmutableDictionary of every endpoint address cost ~15 ms.
-    private Dictionary<string, ImmutableArray<ProxyServiceInstance>> IndexAddresses()
-    {
-        var registry = ServiceIndex.Of(_mesh);
-        var kubernetes = new Dictionary<MeshService, HostService>(ReferenceEqualityComparer.Instance);
-        foreach (var service in registry.All)
-        {
-            if (service.Service is { } definition)
-            {
-                kubernetes[definition] = service;
-            }
-        }
-
-        var byAddress = new Dictionary<string, List<ProxyServiceInstance>>(StringComparer.Ordinal);
-        void Add(string address, ProxyServiceInstance instance)
-        {
-            if (!byAddress.TryGetValue(address, out var list))
-            {
-                byAddress[address] = list = new List<ProxyServiceInstance>();
-            }
-
-            list.Add(instance);
-        }
-
-        var extra = new List<(string Address, ProxyServiceInstance Instance)>();
-        foreach (var service in registry.All)
-        {
-            foreach (var instance in EndpointsOf(service).Instances)
-            {
-                if (instance.IsIp && service.Ports.FirstOrDefault(p => p.Name == instance.ServicePortName) is { } port)
-                {
-                    extra.Add((instance.Address, new ProxyServiceInstance(service, port, instance.EndpointPort, instance.Locality)));
-                }
-            }
-        }
-
-        foreach (var address in _mesh.SlicesByService.Values.SelectMany(slices => slices).SelectMany(s => s.Endpoints).SelectMany(e => e.Addresses).Concat(extra.Select(e => e.Address)).Distinct(StringComparer.Ordinal))
-        {
-            foreach (var instance in _mesh.InstancesAt(address))
-            {
-                if (kubernetes.TryGetValue(instance.Service, out var service))
-                {
-                    Add(address, new ProxyServiceInstance(service, instance.Port, instance.EndpointPort));
-                }
-            }
-        }
-
-        // Kubernetes registry first (slices, then the WorkloadEntries its Services select), then ServiceEntries, as istiod aggregates registries.
-        foreach (var (address, instance) in extra.OrderBy(e => e.Instance.Service.IsKubernetes ? 0 : 1).ThenBy(e => e.Instance.EndpointPort))
-        {
-            Add(address, instance);
-        }
-
-        return byAddress.ToDictionary(pair => pair.Key, pair => pair.Value.Count == 1 ? ImmutableArray.Create(pair.Value[0]) : pair.Value.Distinct().ToImmutableArray(), StringComparer.Ordinal);
-    }
 }

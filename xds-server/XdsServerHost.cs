@@ -1,5 +1,6 @@
 using System.Net;
 using ControlPlane.XdsServer.Delivery;
+using ControlPlane.XdsServer.Hosting;
 using ControlPlane.XdsServer.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -26,6 +27,7 @@ public static class XdsServerHost
 
     public static WebApplication Build(XdsServerOptions options, Action<WebApplicationBuilder>? configure = null)
     {
+        MetricsExport.Configure();
         var builder = ControlPlaneHost.CreateBuilder(options, options.LogLevel, options.LogFormat);
 
         var address = IPAddress.Parse(options.ListenAddress);

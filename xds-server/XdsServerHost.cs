@@ -3,6 +3,7 @@ using ControlPlane.XdsServer.Delivery;
 using ControlPlane.XdsServer.Hosting;
 using ControlPlane.XdsServer.Http;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,9 +41,15 @@ public static class XdsServerHost
         {
             var ports = kestrel.ApplicationServices.GetRequiredService<BoundPorts>();
             kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
+            var reserve = kestrel.ApplicationServices.GetRequiredService<ReceiveBufferReserve>();
             kestrel.Listen(address, options.GrpcPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
+                listen.Use(next => connection =>
+                {
+                    reserve.Attach(connection.Features.Get<IMemoryPoolFeature>()?.MemoryPool);
+                    return next(connection);
+                });
                 ports.Record("grpc", listen);
             });
             kestrel.Listen(address, options.HttpPort, listen =>

@@ -33,6 +33,8 @@ public static class XdsServerServiceCollectionExtensions
         services.AddSingleton<ServingReadiness>();
         services.AddHostedService(sp => sp.GetRequiredService<PushDebouncer>());
         services.AddHostedService<Hosting.IdleMemoryTrimmer>();
+        services.AddSingleton<Hosting.ReceiveBufferReserve>();
+        services.AddHostedService(sp => sp.GetRequiredService<Hosting.ReceiveBufferReserve>());
         services.AddGrpc(o => o.MaxSendMessageSize = null);
         services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
             .Configure<IOptions<XdsServerOptions>>((grpc, xds) => grpc.MaxReceiveMessageSize = xds.Value.MaxRequestBytes);

@@ -100,6 +100,7 @@ internal abstract class AdsStream<TRequest, TResponse>
         finally
         {
             await cancellation.CancelAsync();
+            OnEnded();
             Context.Registry.Remove(Connection);
             if (Connection.Node is not null)
             {
@@ -118,6 +119,11 @@ internal abstract class AdsStream<TRequest, TResponse>
     protected abstract string RequestName { get; }
 
     protected abstract Task OnRequestAsync(TRequest request);
+
+    /// <summary>Called once when the stream ends, however it ends.</summary>
+    protected virtual void OnEnded()
+    {
+    }
 
     protected abstract bool IsSubscribed(string typeUrl);
 

@@ -6,9 +6,10 @@ namespace ControlPlane.XdsServer.Delivery;
 /// <summary>The shared services every ADS stream uses.</summary>
 public sealed class AdsStreamContext
 {
-    public AdsStreamContext(XdsCache cache, ConnectionRegistry registry, PushLimiter limiter, IOptions<XdsServerOptions> options, ILogger<AdsService> logger, ConfigNoticeReporter notices)
+    public AdsStreamContext(XdsCache cache, ConnectionRegistry registry, PushLimiter limiter, IOptions<XdsServerOptions> options, ILogger<AdsService> logger, ConfigNoticeReporter notices, Hosting.ReceiveBufferReserve reserve)
     {
         Notices = notices;
+        Reserve = reserve;
         Cache = cache;
         Registry = registry;
         Limiter = limiter;
@@ -28,6 +29,9 @@ public sealed class AdsStreamContext
     public Wire.PreparedResponses Prepared { get; }
 
     public XdsCache Cache { get; }
+
+    /// <summary>Where state-of-the-world streams say how large their next requests will be.</summary>
+    public Hosting.ReceiveBufferReserve Reserve { get; }
 
     /// <summary>Reports what proxies were sent but will not do.</summary>
     public ConfigNoticeReporter Notices { get; }

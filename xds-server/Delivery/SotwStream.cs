@@ -18,6 +18,7 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
     private readonly Dictionary<string, SotwSubscription> _subscriptions = new(StringComparer.Ordinal);
     private DeliveryPolicy? _policy;
     private bool _endpointsAwaitClusterAck;
+    private int _expectedRequestBytes;
 
     public SotwStream(AdsStreamContext context, IAsyncStreamReader<SotwRequest> requests, IServerStreamWriter<OutgoingResponse> responses, ServerCallContext call)
         : base(context, requests, responses, call, "sotw")
@@ -60,6 +61,7 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
             // what the proxy wants and gets all of it. A nonce from a previous stream means nothing here.
             subscription ??= _subscriptions[typeUrl] = new SotwSubscription(typeUrl);
             subscription.Update(request, Context.NameSets);
+            ExpectRequestBytes(subscription, request.Length);
             request.Release();
             await RespondAsync(subscription, Context.Cache.Current, Reply.Fresh);
             return;
@@ -75,6 +77,7 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
         }
 
         subscription.AnsweredNonce = request.ResponseNonce;
+        ExpectRequestBytes(subscription, request.Length);
         if (request.ErrorDetail is { } error)
         {
             // The rejected version stays recorded as sent, so the same content is not pushed again;
@@ -105,6 +108,33 @@ internal sealed class SotwStream : AdsStream<SotwRequest, OutgoingResponse>
     }
 
     protected override bool IsSubscribed(string typeUrl) => _subscriptions.ContainsKey(typeUrl);
+
+    protected override void OnEnded()
+    {
+        Context.Reserve.Expect(-_expectedRequestBytes);
+        _expectedRequestBytes = 0;
+    }
+
+    /// <summary>
+    /// Tells the receive buffer reserve how large this stream's next request will be: after a push,
+    /// each subscribed type sends one, as large as its last; the largest of them is what a wave of
+    /// ACKs holds per stream.
+    /// </summary>
+    private void ExpectRequestBytes(SotwSubscription subscription, int bytes)
+    {
+        subscription.RequestBytes = bytes;
+        var largest = 0;
+        foreach (var each in _subscriptions.Values)
+        {
+            largest = Math.Max(largest, each.RequestBytes);
+        }
+
+        if (largest != _expectedRequestBytes)
+        {
+            Context.Reserve.Expect(largest - _expectedRequestBytes);
+            _expectedRequestBytes = largest;
+        }
+    }
 
     protected override Task PushTypeAsync(string typeUrl, CacheState state) =>
         RespondAsync(_subscriptions[typeUrl], state, Reply.Push);

@@ -41,6 +41,9 @@ internal sealed class SotwSubscription
 
     public string? SentNonce { get; set; }
 
+    /// <summary>The size of the last request of this type, bytes: the next one (an ACK naming the same) is as large.</summary>
+    public int RequestBytes { get; set; }
+
     /// <summary>The nonce of the last response the proxy ACKed or NACKed.</summary>
     public string? AnsweredNonce { get; set; }
 

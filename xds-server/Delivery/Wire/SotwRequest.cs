@@ -48,6 +48,9 @@ public sealed class SotwRequest
 
     public string VersionInfo { get; }
 
+    /// <summary>The serialized request's size, bytes.</summary>
+    public int Length => _length;
+
     public string TypeUrl { get; }
 
     public string ResponseNonce { get; }

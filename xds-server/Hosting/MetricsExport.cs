@@ -24,7 +24,7 @@ public static class MetricsExport
     /// <summary>The meter whose instruments are exported.</summary>
     public const string RuntimeMeter = "System.Runtime";
 
-    /// <summary>Configures prometheus-net's default registry; once per process, before the server's first metric is made.</summary>
+    /// <summary>Configures prometheus-net's default registry, once per process; call it before /metrics is first scraped (the host's build does).</summary>
     public static void Configure() => _ = Configured.Value;
 
     /// <summary>Whether <paramref name="instrument"/> is exported: only the .NET runtime's.</summary>

@@ -100,7 +100,8 @@ internal sealed class AddressIndex
 
         if (touched.Count == 0)
         {
-            return services.Count == _byService.Count ? this : new AddressIndex(services.ToImmutable(), _byAddress);
+            // A service may have changed endpoints without any address (none before or after): keep its new ones.
+            return new AddressIndex(services.ToImmutable(), _byAddress);
         }
 
         var positions = new Lazy<Dictionary<HostService, int>>(() => Positions(registry));

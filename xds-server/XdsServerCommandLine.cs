@@ -18,6 +18,7 @@ public static class XdsServerCommandLine
         var clusterDomain = new Option<string>("--cluster-domain") { Description = "Kubernetes cluster domain of service host names.", DefaultValueFactory = _ => defaults.ClusterDomain };
         var debounceAfter = new Option<int>("--debounce-after-ms") { Description = "Quiet time after the last change before a push, counted from when the source saw the change.", DefaultValueFactory = _ => (int)defaults.DebounceAfter.TotalMilliseconds };
         var debounceMax = new Option<int>("--debounce-max-ms") { Description = "Longest a push waits after the first change.", DefaultValueFactory = _ => (int)defaults.DebounceMax.TotalMilliseconds };
+        var debounceEveryEds = new Option<bool>("--debounce-every-eds-push") { Description = "Debounce an endpoint-only change even after a quiet spell, as istiod does by default; without it such a change is pushed at once and only the changes following it are debounced." };
         var maxPushes = new Option<int>("--max-concurrent-pushes") { Description = "Streams that may generate a view's config at once (others needing the same view await it).", DefaultValueFactory = _ => defaults.MaxConcurrentPushes };
         var maxRequestBytes = new Option<int>("--max-request-bytes") { Description = "Largest DiscoveryRequest accepted, in bytes; a larger one ends its stream (RESOURCE_EXHAUSTED).", DefaultValueFactory = _ => defaults.MaxRequestBytes };
         var maxStreams = new Option<int>("--max-streams-per-connection") { Description = "Concurrent HTTP/2 streams one proxy connection may open; further ones wait.", DefaultValueFactory = _ => defaults.MaxStreamsPerConnection };
@@ -50,7 +51,7 @@ public static class XdsServerCommandLine
 
         var root = new RootCommand("xds-server: serves Envoy v3 xDS (ADS, state of the world and delta) for the mesh")
         {
-            configDir, kubernetes, kubeconfig, grpcPort, httpPort, listenAddress, clusterDomain, debounceAfter, debounceMax, maxPushes,
+            configDir, kubernetes, kubeconfig, grpcPort, httpPort, listenAddress, clusterDomain, debounceAfter, debounceMax, debounceEveryEds, maxPushes,
             maxRequestBytes, maxStreams, maxQueued, maxSends, trimAfter, edsForHeadless, logFormat, logLevel,
         };
         root.SetAction((parse, cancellationToken) => run(
@@ -65,6 +66,7 @@ public static class XdsServerCommandLine
                 ClusterDomain = parse.GetValue(clusterDomain)!,
                 DebounceAfter = TimeSpan.FromMilliseconds(parse.GetValue(debounceAfter)),
                 DebounceMax = TimeSpan.FromMilliseconds(parse.GetValue(debounceMax)),
+                DebounceEveryEndpointPush = parse.GetValue(debounceEveryEds),
                 MaxConcurrentPushes = parse.GetValue(maxPushes),
                 MaxRequestBytes = parse.GetValue(maxRequestBytes),
                 MaxStreamsPerConnection = parse.GetValue(maxStreams),

@@ -27,6 +27,13 @@ public sealed class XdsServerOptions
     public TimeSpan DebounceMax { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Debounce endpoint-only changes that come after a quiet spell too, as istiod 1.10 does by default
+    /// (PILOT_ENABLE_EDS_DEBOUNCE). False (the default): such a change is pushed at once, and only the
+    /// changes following it within <see cref="DebounceAfter"/> are debounced (see <see cref="Delivery.PushDebouncer"/>).
+    /// </summary>
+    public bool DebounceEveryEndpointPush { get; set; }
+
+    /// <summary>
     /// After a burst (a push storm), how long the process must be quiet before its free heap is
     /// returned to the operating system (see <see cref="Hosting.IdleMemoryTrimmer"/>); zero: never, nor the full
     /// collection after a wave of ended streams.

@@ -19,6 +19,7 @@ public sealed class BadValuesTests
         { "bad pull policy", "image:\n  pullPolicy: Sometimes\n", "image.pullPolicy" },
         { "bad minAvailable", "operator:\n  podDisruptionBudget:\n    minAvailable: lots\n", "operator.podDisruptionBudget.minAvailable" },
         { "bad quantity", "xdsServer:\n  resources:\n    requests:\n      memory: a lot\n", "memory" },
+        { "eds debounce not a boolean", "xdsServer:\n  debounce:\n    afterMs: 100\n    maxMs: 10000\n    everyEdsPush: sometimes\n", "xdsServer.debounce.everyEdsPush" },
         { "debounce after beyond max", "xdsServer:\n  debounce:\n    afterMs: 20000\n    maxMs: 10000\n", "must not exceed xdsServer.debounce.maxMs" },
         { "extra args not strings", "operator:\n  extraArgs:\n    - 3\n", "operator.extraArgs" },
         { "no service account name", "operator:\n  serviceAccount:\n    create: false\n", "operator.serviceAccount.name is required" },

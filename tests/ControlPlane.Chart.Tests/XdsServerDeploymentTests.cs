@@ -30,6 +30,7 @@ public sealed class XdsServerDeploymentTests
         deployment.Spec.Replicas.Should().Be(5);
         ContainerAssertions.ArgValue(container, "--debounce-after-ms").Should().Be("250");
         ContainerAssertions.ArgValue(container, "--debounce-max-ms").Should().Be("5000");
+        container.Args.Should().Contain("--debounce-every-eds-push");
         container.Args.Should().EndWith(["--log-level", "Debug"]);
         container.Image.Should().Be("registry.example.com/mesh/controlplane/xds-server:1.2.3");
         container.ImagePullPolicy.Should().Be("Always");

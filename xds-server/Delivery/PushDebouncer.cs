@@ -11,6 +11,16 @@ namespace ControlPlane.XdsServer.Delivery;
 /// Collects mesh changes until they go quiet (or the maximum wait is reached), then publishes the
 /// newest snapshot to the cache once and tells every stream. Bursts of API events become one push.
 /// </summary>
+/// <remarks>
+/// An endpoint-only change that comes after a quiet spell (nothing pending, no push for
+/// <see cref="XdsServerOptions.DebounceAfter"/>) is published at once, unless
+/// <see cref="XdsServerOptions.DebounceEveryEndpointPush"/>; changes after it within the quiet period
+/// are debounced as usual. istiod 1.10 either debounces every EDS push (PILOT_ENABLE_EDS_DEBOUNCE=true,
+/// its default) or none; this keeps a lone endpoint change (a pod turning ready) from waiting the quiet
+/// period, and a burst (a rollout) still becomes one more push at most. Changes to services or Istio
+/// config always wait: objects applied together (a VirtualService and the DestinationRule defining its
+/// subsets) should reach proxies in one push.
+/// </remarks>
 public sealed class PushDebouncer : BackgroundService
 {
     private readonly object _gate = new();
@@ -24,6 +34,8 @@ public sealed class PushDebouncer : BackgroundService
     private MeshChange? _pendingChange;
     private DateTimeOffset _firstChangeAt;
     private DateTimeOffset _lastChangeAt;
+    private DateTimeOffset _lastPublishAt = DateTimeOffset.MinValue;
+    private bool _publishAtOnce;
 
     public PushDebouncer(MeshObjectStore store, XdsCache cache, ConnectionRegistry registry, IOptions<XdsServerOptions> options, ILogger<PushDebouncer> logger, TimeProvider? time = null)
     {
@@ -64,6 +76,13 @@ public sealed class PushDebouncer : BackgroundService
             // A change reported later may have been seen earlier (a file change after a watch event):
             // the push is dated, and its maximum wait counted, from the earliest.
             var first = _pendingChange is null;
+            if (first)
+            {
+                var now = _time.GetUtcNow();
+                _publishAtOnce = !_options.DebounceEveryEndpointPush && change.IsEndpointOnly
+                    && (_lastPublishAt == DateTimeOffset.MinValue || now - _lastPublishAt >= _options.DebounceAfter);
+            }
+
             if (first || changedAt < _firstChangeAt)
             {
                 _firstChangeAt = changedAt;
@@ -99,10 +118,12 @@ public sealed class PushDebouncer : BackgroundService
                         break;
                     }
 
+                    // A change to more than endpoints joining a leading push makes it wait like any other.
+                    _publishAtOnce &= _pendingChange.IsEndpointOnly;
                     var now = _time.GetUtcNow();
                     var quietUntil = _lastChangeAt + _options.DebounceAfter;
                     var deadline = _firstChangeAt + _options.DebounceMax;
-                    wait = (quietUntil < deadline ? quietUntil : deadline) - now;
+                    wait = _publishAtOnce ? TimeSpan.Zero : (quietUntil < deadline ? quietUntil : deadline) - now;
                 }
 
                 if (wait > TimeSpan.Zero)
@@ -128,6 +149,8 @@ public sealed class PushDebouncer : BackgroundService
             firstChangeAt = _firstChangeAt;
             _pendingSnapshot = null;
             _pendingChange = null;
+            _publishAtOnce = false;
+            _lastPublishAt = _time.GetUtcNow();
         }
 
         if (snapshot.Version <= _cache.Current.Mesh.Version)

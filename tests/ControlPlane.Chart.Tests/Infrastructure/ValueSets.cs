@@ -24,6 +24,7 @@ public static class ValueSets
           debounce:
             afterMs: 250
             maxMs: 5000
+            everyEdsPush: true
           extraArgs: ["--log-level", "Debug"]
           resources:
             requests:

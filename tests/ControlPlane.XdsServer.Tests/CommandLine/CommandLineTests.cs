@@ -25,6 +25,13 @@ public sealed class CommandLineTests
         options.HttpPort.Should().Be(15014);
     }
 
+    [Fact]
+    public async Task Endpoint_pushes_after_a_quiet_spell_go_at_once_unless_every_one_is_debounced()
+    {
+        (await ParseAsync()).DebounceEveryEndpointPush.Should().BeFalse();
+        (await ParseAsync("--debounce-every-eds-push")).DebounceEveryEndpointPush.Should().BeTrue();
+    }
+
     [Theory]
     [InlineData("--max-request-bytes")]
     [InlineData("--max-streams-per-connection")]

@@ -15,6 +15,18 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Timers set and not yet fired: something is waiting on this clock.</summary>
+    public int PendingTimers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
     public void Advance(TimeSpan by)
     {
         List<ManualTimer> due;

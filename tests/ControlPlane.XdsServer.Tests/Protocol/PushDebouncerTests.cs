@@ -114,6 +114,96 @@ public sealed class PushDebouncerTests : IAsyncLifetime
         _cache.Current.ChangedAt.Should().Be(start - TimeSpan.FromMilliseconds(70), "the file's change was seen 70 ms before the watch's");
     }
 
+    [Fact]
+    public async Task A_lone_endpoint_change_after_a_quiet_spell_is_published_at_once()
+    {
+        await PublishServiceAsync("web");
+        _clock.Advance(TimeSpan.FromMilliseconds(150));
+
+        // The clock does not move: only a push that skips the quiet period can publish this.
+        SetEndpoints("web", "10.0.0.1");
+        await Eventually.Until(() => _cache.Current.Mesh.Version == 2, "the endpoint change to be published without waiting");
+        _cache.Current.Change.IsEndpointOnly.Should().BeTrue();
+        _cache.Current.ChangedAt.Should().Be(_clock.GetUtcNow(), "a leading push is dated when its change was seen");
+    }
+
+    [Fact]
+    public async Task Endpoint_changes_right_after_a_leading_push_wait_for_the_quiet_period()
+    {
+        await PublishServiceAsync("web");
+        _clock.Advance(TimeSpan.FromMilliseconds(150));
+        SetEndpoints("web", "10.0.0.1");
+        await Eventually.Until(() => _cache.Current.Mesh.Version == 2, "the leading push");
+
+        _clock.Advance(TimeSpan.FromMilliseconds(10));
+        SetEndpoints("web", "10.0.0.2");
+        SetEndpoints("web", "10.0.0.3");
+        await Eventually.Until(() => _clock.PendingTimers > 0, "the debouncer to wait for the quiet period");
+        _cache.Current.Mesh.Version.Should().Be(2, "a burst after a leading push is debounced");
+
+        await Eventually.Until(
+            () =>
+            {
+                _clock.Advance(TimeSpan.FromMilliseconds(10));
+                return _cache.Current.Mesh.Version == 4;
+            },
+            "the rest of the burst to be published");
+        _debouncer.Published.Should().Be(3, "the service, the leading endpoint push, and the burst after it");
+    }
+
+    [Fact]
+    public async Task A_lone_service_change_after_a_quiet_spell_still_waits_for_the_quiet_period()
+    {
+        await PublishServiceAsync("web");
+        _clock.Advance(TimeSpan.FromSeconds(5));
+
+        AddService("api");
+        await Eventually.Until(() => _clock.PendingTimers > 0, "the debouncer to wait for the quiet period");
+        _cache.Current.Mesh.Version.Should().Be(1, "objects applied together (a VirtualService and its DestinationRule) should land in one push");
+    }
+
+    [Fact]
+    public async Task Endpoint_changes_wait_like_any_other_when_every_endpoint_push_is_debounced()
+    {
+        var clock = new ManualTimeProvider();
+        var store = new MeshObjectStore(NullLogger<MeshObjectStore>.Instance);
+        var cache = new XdsCache(new ConfigGenerator());
+        var options = Options.Create(new XdsServerOptions { DebounceAfter = TimeSpan.FromMilliseconds(100), DebounceEveryEndpointPush = true });
+        var debouncer = new PushDebouncer(store, cache, new ConnectionRegistry(), options, NullLogger<PushDebouncer>.Instance, clock);
+        await debouncer.StartAsync(CancellationToken.None);
+        try
+        {
+            store.Upsert("test", Load(Manifests.EndpointSlice("web", "default", 80, "http", "10.0.0.1")));
+            await Eventually.Until(() => clock.PendingTimers > 0, "the debouncer to wait for the quiet period");
+            cache.Current.Mesh.Version.Should().Be(0);
+
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            await Eventually.Until(() => cache.Current.Mesh.Version == 1, "the push after the quiet period");
+        }
+        finally
+        {
+            await debouncer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Adds a service and lets the quiet period pass until it is published (mesh version 1).</summary>
+    private async Task PublishServiceAsync(string name)
+    {
+        AddService(name);
+        await Eventually.Until(
+            () =>
+            {
+                _clock.Advance(TimeSpan.FromMilliseconds(10));
+                return _cache.Current.Mesh.Version == 1;
+            },
+            "the service to be published");
+    }
+
+    private void SetEndpoints(string service, string address) =>
+        _store.Upsert("test", Load(Manifests.EndpointSlice(service, "default", 80, "http", address)));
+
+    private static MeshObject Load(string manifest) => new ManifestFileLoader(new MeshObjectTranslator()).Load(manifest).Objects.Single();
+
     private void AddService(string name, TimeSpan observedAgo = default)
     {
         var (objects, _) = new ManifestFileLoader(new MeshObjectTranslator()).Load(Manifests.Service(name, "default", "10.96.0.1", 80));

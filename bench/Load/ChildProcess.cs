@@ -15,13 +15,15 @@ internal sealed class ChildProcess : IAsyncDisposable
     private readonly Queue<string> _tail = new();
     private readonly Task _reading;
     private readonly Dictionary<string, int> _problems = new(StringComparer.Ordinal);
+    private readonly StreamWriter? _log;
     private int _warnings;
     private int _errors;
 
-    private ChildProcess(string name, Process process)
+    private ChildProcess(string name, Process process, string? logPath)
     {
         Name = name;
         _process = process;
+        _log = logPath is null ? null : new StreamWriter(logPath, append: false) { AutoFlush = false };
         _reading = Task.WhenAll(ReadAsync(process.StandardOutput), ReadAsync(process.StandardError));
     }
 
@@ -49,8 +51,8 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>dotnet <paramref name="assembly"/> <paramref name="arguments"/></c>.</summary>
-    public static ChildProcess Start(string name, string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts <c>dotnet <paramref name="assembly"/> <paramref name="arguments"/></c>; its output lines also go to <paramref name="logPath"/> when given.</summary>
+    public static ChildProcess Start(string name, string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? logPath = null)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -70,7 +72,7 @@ internal sealed class ChildProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        return new ChildProcess(name, Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start"));
+        return new ChildProcess(name, Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start"), logPath);
     }
 
     /// <summary>Sends one line to the process's standard input.</summary>
@@ -159,6 +161,10 @@ internal sealed class ChildProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
         await _reading;
         _process.Dispose();
+        if (_log is not null)
+        {
+            await _log.DisposeAsync();
+        }
     }
 
     private InvalidOperationException Failed(string what) =>
@@ -175,6 +181,8 @@ internal sealed class ChildProcess : IAsyncDisposable
                 {
                     _tail.Dequeue();
                 }
+
+                _log?.WriteLine(line);
             }
 
             Record(line);

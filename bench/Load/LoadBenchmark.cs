@@ -113,7 +113,7 @@ internal sealed class LoadBenchmark
         [
             "--config-dir", writer.ConfigDir, "--grpc-port", "0", "--http-port", "0", "--listen-address", "127.0.0.1",
             "--log-format", "json", "--log-level", _options.ServerLogLevel, .. _options.ServerArguments,
-        ]);
+        ], logPath: _options.ServerLogPath);
         var grpcPort = await server.PortOfAsync("grpc", TimeSpan.FromMinutes(2));
         var httpPort = await server.PortOfAsync("http", TimeSpan.FromMinutes(2));
         await server.WaitHealthyAsync($"http://127.0.0.1:{httpPort}/healthz/ready", TimeSpan.FromMinutes(5));

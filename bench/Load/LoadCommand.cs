@@ -36,6 +36,7 @@ internal static class LoadCommand
             }
         });
         var logLevel = new Option<string>("--server-log-level") { Description = "The xds-server's --log-level.", DefaultValueFactory = _ => "Information" };
+        var serverLog = new Option<string?>("--server-log") { Description = "Write the xds-server's log (JSON lines, with timestamps) to this file." };
         var serverArgs = new Option<string[]>("--server-arg") { Description = "An extra xds-server argument (repeat it), e.g. --server-arg=--max-concurrent-sends --server-arg=200.", AllowMultipleArgumentsPerToken = false };
         services.Validators.Add(r => Positive(r, "--services"));
         endpoints.Validators.Add(r => Positive(r, "--endpoints"));
@@ -43,12 +44,13 @@ internal static class LoadCommand
         rounds.Validators.Add(r => Positive(r, "--rounds"));
         json.Validators.Add(r => OutputFile(r, "--json"));
         plot.Validators.Add(r => OutputFile(r, "--plot"));
+        serverLog.Validators.Add(r => OutputFile(r, "--server-log"));
 
         var root = new RootCommand(
             "Load benchmark of the xds-server: a generated mesh, N simulated Envoy sidecars over real gRPC, the scenarios of issue 10, and the fan-out floor. " +
             "Without --services this program runs the BenchmarkDotNet micro-benchmarks (--filter).")
         {
-            services, endpoints, proxies, namespaces, deltaShare, istioShare, rounds, reconnects, deadline, idle, hold, json, plot, server, workDir, scenarios, logLevel, serverArgs,
+            services, endpoints, proxies, namespaces, deltaShare, istioShare, rounds, reconnects, deadline, idle, hold, json, plot, server, workDir, scenarios, logLevel, serverLog, serverArgs,
         };
         root.SetAction(async (parse, _) => await new LoadBenchmark(new LoadOptions
         {
@@ -68,6 +70,7 @@ internal static class LoadCommand
             ServerPath = parse.GetValue(server),
             WorkDir = parse.GetValue(workDir),
             ServerLogLevel = parse.GetValue(logLevel)!,
+            ServerLogPath = parse.GetValue(serverLog),
             ServerArguments = parse.GetValue(serverArgs) ?? [],
             Scenarios = parse.GetValue(scenarios)!.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries)).Append("storm").ToHashSet(),
         }).RunAsync());

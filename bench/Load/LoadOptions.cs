@@ -45,6 +45,9 @@ internal sealed record LoadOptions
 
     public string ServerLogLevel { get; init; } = "Information";
 
+    /// <summary>File the xds-server's log goes to, as it writes it (JSON lines); null: kept only for errors.</summary>
+    public string? ServerLogPath { get; init; }
+
     /// <summary>Further xds-server arguments, after the benchmark's own (a later option wins).</summary>
     public IReadOnlyList<string> ServerArguments { get; init; } = [];
 

@@ -123,6 +123,7 @@ internal sealed record LoadReport
                 r.Kind,
                 r.Title,
                 r.Round,
+                r.StartedAt,
                 r.Proxies,
                 r.Converged,
                 r.EndReason,

@@ -13,6 +13,9 @@ internal sealed record ScenarioResult
 
     public required int Round { get; init; }
 
+    /// <summary>When the change was made (UTC), to find the round in a server log (--server-log).</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+
     public required int Proxies { get; init; }
 
     public required int Converged { get; init; }

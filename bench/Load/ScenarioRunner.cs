@@ -37,6 +37,7 @@ internal sealed class ScenarioRunner
         var before = MeasuredProcess.Of(serverPid);
         var clock = Stopwatch.StartNew();
         probe.Start();
+        var startedAt = DateTimeOffset.UtcNow;
         await spec.Change();
         var changed = Stopwatch.GetTimestamp();
 
@@ -87,6 +88,7 @@ internal sealed class ScenarioRunner
             Kind = spec.Kind,
             Title = spec.Title,
             Round = spec.Round,
+            StartedAt = startedAt,
             Proxies = _proxies.Count,
             Converged = probe.Converged,
             EndReason = reason,

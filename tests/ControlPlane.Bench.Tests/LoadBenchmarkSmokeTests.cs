@@ -27,8 +27,9 @@ public sealed class LoadBenchmarkSmokeTests
         {
             var json = Path.Combine(folder, "load.json");
             var png = Path.Combine(folder, "load.png");
+            var serverLog = Path.Combine(folder, "server.log");
             var (exitCode, output) = await RunAsync(
-                ["--services", "20", "--endpoints", "2", "--proxies", "50", "--rounds", "1", "--reconnect-rounds", "1", "--idle", "1", "--json", json, "--plot", png]);
+                ["--services", "20", "--endpoints", "2", "--proxies", "50", "--rounds", "1", "--reconnect-rounds", "1", "--idle", "1", "--json", json, "--plot", png, "--server-log", serverLog]);
             _output.WriteLine(output);
 
             exitCode.Should().Be(0);
@@ -51,6 +52,14 @@ public sealed class LoadBenchmarkSmokeTests
             var floorRequests = scenarios.Single(s => s.GetProperty("kind").GetString() == "floor").GetProperty("request_bytes").GetInt64();
             fullRequests.Should().BeGreaterThan(0);
             floorRequests.Should().BeGreaterThan(fullRequests / 3, "floor ACKs carry the subscribed names");
+            // Each round says when its change was made, to be found in the server's log by its timestamps.
+            var edsRound = scenarios.First(s => s.GetProperty("kind").GetString() == "eds");
+            var startedAt = edsRound.GetProperty("started_at").GetDateTimeOffset();
+            var pushes = (await File.ReadAllLinesAsync(serverLog))
+                .Where(l => l.Contains("\"@mt\":\"Pushing mesh version", StringComparison.Ordinal))
+                .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("@t").GetDateTimeOffset())
+                .ToList();
+            pushes.Should().Contain(t => t >= startedAt && t <= startedAt.AddSeconds(edsRound.GetProperty("wall_seconds").GetDouble()), "the endpoint round's push is in the server log");
             (await File.ReadAllBytesAsync(png)).Take(8).Should().Equal(0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A);
             output.Should().Contain("eds_p99_ms");
         }
@@ -63,6 +72,7 @@ public sealed class LoadBenchmarkSmokeTests
     [Theory]
     [InlineData("--json")]
     [InlineData("--plot")]
+    [InlineData("--server-log")]
     public async Task An_output_file_in_a_missing_folder_is_refused_before_the_run(string option)
     {
         var missing = Path.Combine(Path.GetTempPath(), $"controlplane-missing-{Guid.NewGuid():N}", "out.file");

@@ -43,7 +43,15 @@ internal sealed partial class SimulatedProxy
         {
             var response = call.ResponseStream.Current;
             response.Probe?.Record(Identity.Index, response);
-            await OnDeltaResponseAsync(requests, response);
+            Interlocked.Increment(ref _answering);
+            try
+            {
+                await OnDeltaResponseAsync(requests, response);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _answering);
+            }
         }
     }
 

@@ -41,7 +41,15 @@ internal sealed partial class SimulatedProxy
         {
             var response = call.ResponseStream.Current;
             response.Probe?.Record(Identity.Index, response);
-            await OnSotwResponseAsync(requests, response);
+            Interlocked.Increment(ref _answering);
+            try
+            {
+                await OnSotwResponseAsync(requests, response);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _answering);
+            }
         }
     }
 

@@ -18,6 +18,7 @@ internal sealed partial class SimulatedProxy
     private readonly TypeState[] _types = Enumerable.Range(0, XdsTypes.Count).Select(_ => new TypeState()).ToArray();
     private static int _retrying;
     private static int _connecting;
+    private static int _answering;
     private int _opening;
     private CancellationTokenSource? _stop;
     private Task _loop = Task.CompletedTask;
@@ -61,6 +62,9 @@ internal sealed partial class SimulatedProxy
 
     /// <summary>Proxies whose stream is not open yet (connecting, or its first request not yet sent).</summary>
     public static int Connecting => Volatile.Read(ref _connecting);
+
+    /// <summary>Responses received whose ACKs and follow-up requests are not all written yet, across all proxies.</summary>
+    public static int Answering => Volatile.Read(ref _answering);
 
     /// <summary>
     /// Closes the stream and its connection, keeping what the proxy holds for a resumed stream. A

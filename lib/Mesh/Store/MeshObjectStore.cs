@@ -21,6 +21,7 @@ public sealed class MeshObjectStore
     private MeshSnapshot _current = MeshSnapshot.Empty;
     private ImmutableSortedDictionary<ObjectKey, MeshEndpointSlice> _slices = ImmutableSortedDictionary<ObjectKey, MeshEndpointSlice>.Empty;
     private ImmutableArray<Action<MeshSnapshot, MeshChange, TimeSpan>> _subscribers = ImmutableArray<Action<MeshSnapshot, MeshChange, TimeSpan>>.Empty;
+    private readonly ChangeNotifier _notifier = new();
 
     public MeshObjectStore(ILogger<MeshObjectStore> logger)
     {
@@ -29,11 +30,16 @@ public sealed class MeshObjectStore
 
     public MeshSnapshot Current => Volatile.Read(ref _current);
 
-    /// <summary>Called after every change, on the writer's thread, outside no lock: keep it short.</summary>
+    /// <summary>
+    /// Called after every change, one change at a time and in the order the changes were made (snapshot
+    /// version order), outside the store's lock: keep it short. It runs on the thread of the change's
+    /// writer or of a writer of an earlier change still delivering, so a write may return before its
+    /// own change has been delivered while another thread delivers.
+    /// </summary>
     public void Subscribe(Action<MeshSnapshot, MeshChange> onChange) => Subscribe((snapshot, change, _) => onChange(snapshot, change));
 
     /// <summary>
-    /// Called after every change, on the writer's thread, outside no lock: keep it short. The
+    /// Called after every change, in order, as <see cref="Subscribe(Action{MeshSnapshot, MeshChange})"/> says. The
     /// <see cref="TimeSpan"/> is how long before the call the source saw the change (zero when it
     /// saw it as it wrote it; a file source waits for a burst of writes to settle, then reads).
     /// </summary>
@@ -133,18 +139,17 @@ public sealed class MeshObjectStore
             }
 
             Volatile.Write(ref _current, snapshot);
+
+            // A Pod (or WorkloadEntry) nothing selects changes nothing proxies get: the snapshot holds it for later, quietly.
+            if (meshChange.IsEmpty)
+            {
+                return;
+            }
+
+            _notifier.Enqueue(snapshot, meshChange, observedAgo < TimeSpan.Zero ? TimeSpan.Zero : observedAgo);
         }
 
-        // A Pod (or WorkloadEntry) nothing selects changes nothing proxies get: the snapshot holds it for later, quietly.
-        if (meshChange.IsEmpty)
-        {
-            return;
-        }
-
-        foreach (var subscriber in _subscribers)
-        {
-            subscriber(snapshot, meshChange, observedAgo < TimeSpan.Zero ? TimeSpan.Zero : observedAgo);
-        }
+        _notifier.Deliver(() => _subscribers);
     }
 
     private (MeshSnapshot, MeshChange) Rebuild(HashSet<(string Kind, ObjectKey Key)> touched)

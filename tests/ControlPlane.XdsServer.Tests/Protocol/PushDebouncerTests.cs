@@ -186,6 +186,78 @@ public sealed class PushDebouncerTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_service_change_notified_after_a_newer_endpoint_change_still_reaches_proxies(bool debounceEveryEndpointPush)
+    {
+        // The store notifies outside its lock: two informers (Services and EndpointSlices) write at once.
+        var clock = new ManualTimeProvider();
+        var store = new MeshObjectStore(NullLogger<MeshObjectStore>.Instance);
+        using var serviceNotifying = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        store.Subscribe((_, change) =>
+        {
+            // Holds the Service writer's thread between the store's lock and the debouncer's notification.
+            if (change.Services.Any(k => k.Name == "api"))
+            {
+                serviceNotifying.Set();
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+        });
+        var cache = new XdsCache(new ConfigGenerator());
+        var options = Options.Create(new XdsServerOptions { DebounceAfter = TimeSpan.FromMilliseconds(100), DebounceMax = TimeSpan.FromMilliseconds(1000), DebounceEveryEndpointPush = debounceEveryEndpointPush });
+        var debouncer = new PushDebouncer(store, cache, new ConnectionRegistry(), options, NullLogger<PushDebouncer>.Instance, clock);
+        await debouncer.StartAsync(CancellationToken.None);
+        try
+        {
+            store.Upsert("test", Load(Manifests.Service("web", "default", "10.96.0.1", 80)));
+            await Eventually.Until(
+                () =>
+                {
+                    clock.Advance(TimeSpan.FromMilliseconds(10));
+                    return cache.Current.Mesh.Version == 1;
+                },
+                "web to be published");
+            var node = NodeParser.Parse(TestNodes.Sidecar(ip: "10.0.0.50"));
+            cache.Current.ConfigFor(cache.Current.ViewOf(node)).Clusters.Find(ApiCluster).Should().BeNull();
+            clock.Advance(TimeSpan.FromMilliseconds(150));
+
+            // Version 2: a new Service, whose writer is held before it tells the debouncer.
+            var serviceWriter = Task.Run(() => store.Upsert("kubernetes", Load(Manifests.Service("api", "default", "10.96.0.2", 80))));
+            await Eventually.Until(() => serviceNotifying.IsSet, "the Service writer to be between the store and the debouncer");
+
+            // Version 3: an endpoint change, told first; its snapshot holds the new Service too.
+            store.Upsert("kubernetes", Load(Manifests.EndpointSlice("web", "default", 80, "http", "10.0.0.9")));
+            // Were the debouncer told of the endpoint change first (it comes from another writer), a
+            // leading push would publish its snapshot as endpoints only, and the Service change, told
+            // after it, would be dropped as older than what was published. The store tells them in order.
+            if (!debounceEveryEndpointPush && (debouncer.HasPending || cache.Current.Mesh.Version == 3))
+            {
+                await Eventually.Until(() => cache.Current.Mesh.Version == 3, "the leading push");
+            }
+
+            release.Set();
+            await serviceWriter;
+
+            await Eventually.Until(
+                () =>
+                {
+                    clock.Advance(TimeSpan.FromMilliseconds(10));
+                    var state = cache.Current;
+                    return !debouncer.HasPending && state.ConfigFor(state.ViewOf(node)).Clusters.Find(ApiCluster) is not null;
+                },
+                "the new Service's cluster to be in the published config");
+        }
+        finally
+        {
+            release.Set();
+            await debouncer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private const string ApiCluster = "outbound|80||api.default.svc.cluster.local";
+
     /// <summary>Adds a service and lets the quiet period pass until it is published (mesh version 1).</summary>
     private async Task PublishServiceAsync(string name)
     {

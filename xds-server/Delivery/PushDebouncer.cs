@@ -111,6 +111,7 @@ public sealed class PushDebouncer : BackgroundService
             while (true)
             {
                 TimeSpan wait;
+                (MeshSnapshot Snapshot, MeshChange Change, DateTimeOffset FirstChangeAt) due;
                 lock (_gate)
                 {
                     if (_pendingChange is null)
@@ -119,11 +120,14 @@ public sealed class PushDebouncer : BackgroundService
                     }
 
                     // A change to more than endpoints joining a leading push makes it wait like any other.
+                    // Deciding and taking the pending change under one lock: a config change arriving
+                    // in between cannot ride along on a leading push.
                     _publishAtOnce &= _pendingChange.IsEndpointOnly;
                     var now = _time.GetUtcNow();
                     var quietUntil = _lastChangeAt + _options.DebounceAfter;
                     var deadline = _firstChangeAt + _options.DebounceMax;
                     wait = _publishAtOnce ? TimeSpan.Zero : (quietUntil < deadline ? quietUntil : deadline) - now;
+                    due = wait > TimeSpan.Zero ? default : TakePending(now);
                 }
 
                 if (wait > TimeSpan.Zero)
@@ -132,27 +136,24 @@ public sealed class PushDebouncer : BackgroundService
                     continue;
                 }
 
-                Publish();
+                Publish(due.Snapshot, due.Change, due.FirstChangeAt);
             }
         }
     }
 
-    private void Publish()
+    /// <summary>Takes the pending change for publishing; call under <see cref="_gate"/> with a change pending.</summary>
+    private (MeshSnapshot Snapshot, MeshChange Change, DateTimeOffset FirstChangeAt) TakePending(DateTimeOffset now)
     {
-        MeshSnapshot snapshot;
-        MeshChange change;
-        DateTimeOffset firstChangeAt;
-        lock (_gate)
-        {
-            snapshot = _pendingSnapshot!;
-            change = _pendingChange!;
-            firstChangeAt = _firstChangeAt;
-            _pendingSnapshot = null;
-            _pendingChange = null;
-            _publishAtOnce = false;
-            _lastPublishAt = _time.GetUtcNow();
-        }
+        var due = (_pendingSnapshot!, _pendingChange!, _firstChangeAt);
+        _pendingSnapshot = null;
+        _pendingChange = null;
+        _publishAtOnce = false;
+        _lastPublishAt = now;
+        return due;
+    }
 
+    private void Publish(MeshSnapshot snapshot, MeshChange change, DateTimeOffset firstChangeAt)
+    {
         if (snapshot.Version <= _cache.Current.Mesh.Version)
         {
             return;

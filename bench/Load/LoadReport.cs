@@ -124,6 +124,8 @@ internal sealed record LoadReport
                 r.Title,
                 r.Round,
                 r.StartedAt,
+                SettleMs = Math.Round(r.SettleMs, 1),
+                r.AcksWrittenBefore,
                 r.Proxies,
                 r.Converged,
                 r.EndReason,
@@ -199,6 +201,11 @@ internal sealed record LoadReport
             AnsiConsole.MarkupLine(worst.GeneratorShare > GeneratorLimit
                 ? $"[yellow]Load generator: up to {worst.GeneratorShare:P0} of the machine's CPU ({Markup.Escape(worst.Title)}); above {GeneratorLimit:P0} it may be the bottleneck there.[/]"
                 : $"Load generator: at most {worst.GeneratorShare:P0} of the machine's CPU in any scenario ({Markup.Escape(worst.Title)}): not the bottleneck.");
+        }
+
+        foreach (var unsettled in Results.Where(r => !r.AcksWrittenBefore))
+        {
+            AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(unsettled.Title)}: began with proxies still writing the previous round's ACKs (gave up waiting after 10 s).[/]");
         }
 
         foreach (var missed in Results.Where(r => r.EndReason == "idle"))

@@ -16,6 +16,12 @@ internal sealed record ScenarioResult
     /// <summary>When the change was made (UTC), to find the round in a server log (--server-log).</summary>
     public required DateTimeOffset StartedAt { get; init; }
 
+    /// <summary>Time spent before the change waiting for the last round's ACKs to be written and collecting the load generator's garbage, ms.</summary>
+    public required double SettleMs { get; init; }
+
+    /// <summary>False if the proxies were still writing the last round's ACKs when the wait for them gave up (10 s) and the change was made anyway.</summary>
+    public required bool AcksWrittenBefore { get; init; }
+
     public required int Proxies { get; init; }
 
     public required int Converged { get; init; }

@@ -32,8 +32,10 @@ internal sealed class ScenarioRunner
     public async Task<ScenarioResult> RunAsync(ScenarioSpec spec, int serverPid)
     {
         var task = _progress.AddTask($"{Markup.Escape(spec.Title)}", maxValue: _proxies.Count);
-        await AcksWrittenAsync(TimeSpan.FromSeconds(10));
+        var settling = Stopwatch.StartNew();
+        var acksWritten = await AcksWrittenAsync(TimeSpan.FromSeconds(10));
         CollectGeneratorGarbage();
+        var settleMs = settling.Elapsed.TotalMilliseconds;
         var errorsBefore = TotalErrors;
         var probe = new Probe(spec.Title, _proxies.Count, spec.Expectations);
         var before = MeasuredProcess.Of(serverPid);
@@ -91,6 +93,8 @@ internal sealed class ScenarioRunner
             Title = spec.Title,
             Round = spec.Round,
             StartedAt = startedAt,
+            SettleMs = settleMs,
+            AcksWrittenBefore = acksWritten,
             Proxies = _proxies.Count,
             Converged = probe.Converged,
             EndReason = reason,
@@ -112,13 +116,21 @@ internal sealed class ScenarioRunner
     /// received: a round measures one change from a settled mesh, not from the previous round's ACKs
     /// still being sent (1,500 SotW ACKs of ~50 KB each after an endpoint push).
     /// </summary>
-    private static async Task AcksWrittenAsync(TimeSpan limit)
+    /// <returns>False if some were still being written at <paramref name="limit"/>.</returns>
+    private static async Task<bool> AcksWrittenAsync(TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
-        while (SimulatedProxy.Answering > 0 && clock.Elapsed < limit)
+        while (SimulatedProxy.Answering > 0)
         {
+            if (clock.Elapsed >= limit)
+            {
+                return false;
+            }
+
             await Task.Delay(5);
         }
+
+        return true;
     }
 
     /// <summary>

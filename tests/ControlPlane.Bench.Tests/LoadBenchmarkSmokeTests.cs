@@ -52,6 +52,9 @@ public sealed class LoadBenchmarkSmokeTests
             var floorRequests = scenarios.Single(s => s.GetProperty("kind").GetString() == "floor").GetProperty("request_bytes").GetInt64();
             fullRequests.Should().BeGreaterThan(0);
             floorRequests.Should().BeGreaterThan(fullRequests / 3, "floor ACKs carry the subscribed names");
+            // Every round began once the proxies had written their ACKs of the one before.
+            scenarios.Should().OnlyContain(s => s.GetProperty("acks_written_before").GetBoolean() && s.GetProperty("settle_ms").GetDouble() < 10_000);
+
             // Each round says when its change was made, to be found in the server's log by its timestamps.
             var edsRound = scenarios.First(s => s.GetProperty("kind").GetString() == "eds");
             var startedAt = edsRound.GetProperty("started_at").GetDateTimeOffset();

@@ -41,15 +41,7 @@ internal sealed partial class SimulatedProxy
         {
             var response = call.ResponseStream.Current;
             response.Probe?.Record(Identity.Index, response);
-            Interlocked.Increment(ref _answering);
-            try
-            {
-                await OnSotwResponseAsync(requests, response);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _answering);
-            }
+            await AnswerAsync(() => OnSotwResponseAsync(requests, response));
         }
     }
 

@@ -66,6 +66,20 @@ internal sealed partial class SimulatedProxy
     /// <summary>Responses received whose ACKs and follow-up requests are not all written yet, across all proxies.</summary>
     public static int Answering => Volatile.Read(ref _answering);
 
+    /// <summary>Writes a response's ACK and follow-up requests, counted in <see cref="Answering"/> until they are written.</summary>
+    private static async Task AnswerAsync(Func<Task> answer)
+    {
+        Interlocked.Increment(ref _answering);
+        try
+        {
+            await answer();
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _answering);
+        }
+    }
+
     /// <summary>
     /// Closes the stream and its connection, keeping what the proxy holds for a resumed stream. A
     /// stream that does not close within 15 s of cancellation is counted as an error and left behind.

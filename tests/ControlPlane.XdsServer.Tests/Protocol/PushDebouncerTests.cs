@@ -39,13 +39,7 @@ public sealed class PushDebouncerTests : IAsyncLifetime
         _cache.Current.Mesh.Version.Should().Be(0, "changes kept coming faster than the quiet period");
 
         // The clock moves on in small steps until the debouncer, whenever it sets its timer, sees the quiet.
-        await Eventually.Until(
-            () =>
-            {
-                _clock.Advance(TimeSpan.FromMilliseconds(10));
-                return _cache.Current.Mesh.Version == 5;
-            },
-            "the burst to be published");
+        await AdvanceUntil(_clock, () => _cache.Current.Mesh.Version == 5, "the burst to be published");
         _debouncer.Published.Should().Be(1);
         _cache.Current.Change.Services.Should().HaveCount(5, "the published change covers the whole burst");
     }
@@ -104,13 +98,7 @@ public sealed class PushDebouncerTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromMilliseconds(10));
         AddService("from-a-file", observedAgo: TimeSpan.FromMilliseconds(80));
 
-        await Eventually.Until(
-            () =>
-            {
-                _clock.Advance(TimeSpan.FromMilliseconds(10));
-                return _cache.Current.Mesh.Version >= 2;
-            },
-            "the push");
+        await AdvanceUntil(_clock, () => _cache.Current.Mesh.Version >= 2, "the push");
         _cache.Current.ChangedAt.Should().Be(start - TimeSpan.FromMilliseconds(70), "the file's change was seen 70 ms before the watch's");
     }
 
@@ -141,13 +129,7 @@ public sealed class PushDebouncerTests : IAsyncLifetime
         await Eventually.Until(() => _clock.PendingTimers > 0, "the debouncer to wait for the quiet period");
         _cache.Current.Mesh.Version.Should().Be(2, "a burst after a leading push is debounced");
 
-        await Eventually.Until(
-            () =>
-            {
-                _clock.Advance(TimeSpan.FromMilliseconds(10));
-                return _cache.Current.Mesh.Version == 4;
-            },
-            "the rest of the burst to be published");
+        await AdvanceUntil(_clock, () => _cache.Current.Mesh.Version == 4, "the rest of the burst to be published");
         _debouncer.Published.Should().Be(3, "the service, the leading endpoint push, and the burst after it");
     }
 
@@ -212,13 +194,7 @@ public sealed class PushDebouncerTests : IAsyncLifetime
         try
         {
             store.Upsert("test", Load(Manifests.Service("web", "default", "10.96.0.1", 80)));
-            await Eventually.Until(
-                () =>
-                {
-                    clock.Advance(TimeSpan.FromMilliseconds(10));
-                    return cache.Current.Mesh.Version == 1;
-                },
-                "web to be published");
+            await AdvanceUntil(clock, () => cache.Current.Mesh.Version == 1, "web to be published");
             var node = NodeParser.Parse(TestNodes.Sidecar(ip: "10.0.0.50"));
             cache.Current.ConfigFor(cache.Current.ViewOf(node)).Clusters.Find(ApiCluster).Should().BeNull();
             clock.Advance(TimeSpan.FromMilliseconds(150));
@@ -240,14 +216,13 @@ public sealed class PushDebouncerTests : IAsyncLifetime
             release.Set();
             await serviceWriter;
 
-            await Eventually.Until(
-                () =>
-                {
-                    clock.Advance(TimeSpan.FromMilliseconds(10));
-                    var state = cache.Current;
-                    return !debouncer.HasPending && state.ConfigFor(state.ViewOf(node)).Clusters.Find(ApiCluster) is not null;
-                },
-                "the new Service's cluster to be in the published config");
+            bool ApiPublished()
+            {
+                var state = cache.Current;
+                return !debouncer.HasPending && state.ConfigFor(state.ViewOf(node)).Clusters.Find(ApiCluster) is not null;
+            }
+
+            await AdvanceUntil(clock, ApiPublished, "the new Service's cluster to be in the published config");
         }
         finally
         {
@@ -258,17 +233,21 @@ public sealed class PushDebouncerTests : IAsyncLifetime
 
     private const string ApiCluster = "outbound|80||api.default.svc.cluster.local";
 
+    /// <summary>Moves <paramref name="clock"/> on 10 ms at a time until <paramref name="done"/>, whenever the debouncer sets its timer.</summary>
+    private static Task AdvanceUntil(ManualTimeProvider clock, Func<bool> done, string what) =>
+        Eventually.Until(
+            () =>
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(10));
+                return done();
+            },
+            what);
+
     /// <summary>Adds a service and lets the quiet period pass until it is published (mesh version 1).</summary>
     private async Task PublishServiceAsync(string name)
     {
         AddService(name);
-        await Eventually.Until(
-            () =>
-            {
-                _clock.Advance(TimeSpan.FromMilliseconds(10));
-                return _cache.Current.Mesh.Version == 1;
-            },
-            "the service to be published");
+        await AdvanceUntil(_clock, () => _cache.Current.Mesh.Version == 1, "the service to be published");
     }
 
     private void SetEndpoints(string service, string address) =>
